@@ -1,0 +1,2 @@
+// Request panel (browser bundle).
+export {};
