@@ -1,0 +1,150 @@
+/**
+ * Runs the in-host mocha suite (out/test/vscode/index.js → `run()`) inside the Node extension host of a real
+ * VS Code (code-server), with the extension loaded unpackaged from the repo root.
+ *
+ *   node out/test/harness/runInHost.js [--vscode 1.100|1.139] [--grep <pattern>] [--timeout <seconds>]
+ *
+ * Exit code: the suite's (0 pass, 1 fail), 124 on timeout, 2 when the harness itself failed. When the
+ * workbench settles it calls `window.codeAutomationExit(code)`; the extension host's console (the mocha
+ * reporter) arrives through `window.codeAutomationLog`. Both are exposed to the page before it loads.
+ *
+ * The extension host can read: TAE_REPO_ROOT, TAE_SCRATCH_DIR (writable, removed afterwards),
+ * TAE_RESULTS_DIR (kept), TAE_WORKSPACE, TAE_TEST_GREP, TAE_EXPECT_VSCODE, TAE_EXPECT_NODE_MAJOR.
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, parseArgs } from 'node:util';
+
+import { describeError } from '../../src/core/errors';
+import type { Profile } from './codeServer';
+import { codeServerFor, type CodeServerInstall } from './install';
+import { repoRoot } from './paths';
+import { exitOnSignals } from './proc';
+import { openSession, type Session } from './session';
+
+const TIMEOUT_EXIT_CODE = 124;
+const HARNESS_FAILED = 2;
+
+/**
+ * Marketplace lookups fail offline and the extension host chatters about sockets; such lines go to the log
+ * file only (TAE_VERBOSE=1 prints them too).
+ */
+const NOISE = /ENOTFOUND|open-vsx\.org|marketplace|^Resolv|^Creating a socket|^\[Extension Host\] /;
+
+interface Args {
+  vscode: string;
+  grep: string | undefined;
+  timeoutSeconds: number;
+}
+
+function parse(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      vscode: { type: 'string', default: '1.100' },
+      grep: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+    },
+    strict: true,
+  });
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout must be a number of seconds, not "${values.timeout}"`);
+  return { vscode: values.vscode, grep: values.grep ?? process.env['TAE_TEST_GREP'], timeoutSeconds };
+}
+
+async function runInHost(args: Args): Promise<number> {
+  const root = repoRoot();
+  const testsIndex = join(root, 'out', 'test', 'vscode', 'index.js');
+  if (!existsSync(testsIndex)) {
+    console.error(`[host] ${testsIndex} is missing. Build first: node esbuild.mjs`);
+    return HARNESS_FAILED;
+  }
+  const spec = codeServerFor(args.vscode);
+  const verbose = process.env['TAE_VERBOSE'] === '1';
+  let settle: (code: number) => void = () => undefined;
+  const settled = new Promise<number>((r) => (settle = r));
+  let hostLog = '';
+  let session: Session | undefined;
+  const started = Date.now();
+  try {
+    session = await openSession({
+      root,
+      vscode: args.vscode,
+      label: `host-${spec.line}`,
+      workspaceFrom: join(root, 'test', 'fixtures', 'workspace'),
+      payload: [
+        ['extensionDevelopmentPath', root],
+        ['extensionTestsPath', join(root, 'out', 'test', 'vscode')],
+        ['skipWelcome', 'true'],
+        ['skipReleaseNotes', 'true'],
+      ],
+      env: ({ install, profile }) => hostEnv(root, args, install, profile),
+      beforeOpen: async (page, profile) => {
+        hostLog = join(profile.runDir, 'extension-host-console.log');
+        await page.exposeFunction('codeAutomationLog', (_type: unknown, logArgs: unknown) => {
+          const line = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+          appendFileSync(hostLog, `${line}\n`);
+          if (verbose || !NOISE.test(line)) console.log(line);
+        });
+        await page.exposeFunction('codeAutomationExit', (code: unknown) => settle(typeof code === 'number' ? code : 1));
+      },
+    });
+    const opened = session;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<number>((r) => (timer = setTimeout(() => r(TIMEOUT_EXIT_CODE), args.timeoutSeconds * 1000)));
+    // A crashed page never calls codeAutomationExit; without this the run would sit out the whole timeout.
+    const crashed = new Promise<number>((r) => opened.page.once('crash', () => r(HARNESS_FAILED)));
+    const code = await Promise.race([settled, timedOut, crashed]);
+    if (timer) clearTimeout(timer);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (code === TIMEOUT_EXIT_CODE) console.error(`[host] TIMEOUT: the suite did not finish within ${args.timeoutSeconds} s`);
+    console.log(`[host] VS Code ${opened.install.vscodeVersion}: suite exited with ${code} after ${seconds} s`);
+    if (code !== 0) await reportFailure(opened, hostLog);
+    return code;
+  } catch (e) {
+    console.error(`[host] harness failed: ${describeError(e)}`);
+    if (session) await reportFailure(session, hostLog);
+    return HARNESS_FAILED;
+  } finally {
+    await session?.close();
+  }
+}
+
+function hostEnv(root: string, args: Args, install: CodeServerInstall, profile: Profile): Record<string, string> {
+  const scratch = join(profile.scratch, 'tests');
+  mkdirSync(scratch, { recursive: true });
+  const env: Record<string, string> = {
+    TAE_REPO_ROOT: root,
+    TAE_SCRATCH_DIR: scratch,
+    TAE_RESULTS_DIR: profile.runDir,
+    TAE_WORKSPACE: profile.workspace,
+    TAE_EXPECT_VSCODE: install.vscodeVersion,
+    // The Node that runs code-server also runs its extension host.
+    TAE_EXPECT_NODE_MAJOR: install.nodeVersion.split('.')[0] ?? '',
+  };
+  if (args.grep) env['TAE_TEST_GREP'] = args.grep;
+  return env;
+}
+
+async function reportFailure(session: Session, hostLog: string): Promise<void> {
+  const shot = join(session.profile.runDir, 'failure.png');
+  await session.page.screenshot({ path: shot }).catch(() => undefined);
+  console.error(
+    [
+      `[host] logs of this run: ${session.profile.runDir}`,
+      `         code-server.log, browser.log, ${hostLog ? 'extension-host-console.log, ' : ''}user-data/logs/ (extension host), failure.png`,
+    ].join('\n'),
+  );
+}
+
+// A CLI only: nothing imports this file, so the entry point runs unconditionally.
+exitOnSignals();
+Promise.resolve()
+  .then(() => runInHost(parse(process.argv.slice(2))))
+  .then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`[host] ${describeError(e)}`);
+      process.exit(HARNESS_FAILED);
+    },
+  );

@@ -1,0 +1,80 @@
+/**
+ * A whole test session: code-server of one VS Code version + a fresh profile + Chromium on the workbench.
+ * `close()` undoes everything `openSession` did, in reverse, whatever state it got to.
+ */
+import type { Page } from 'playwright-core';
+
+import { allowDevPayload, launchBrowser, workbenchUrl, type Browser, type PayloadEntry } from './browser';
+import { createProfile, installVsix, removeScratch, startCodeServer, type Profile, type RunningCodeServer } from './codeServer';
+import { codeServerFor, ensureCodeServer, type CodeServerInstall } from './install';
+
+export interface SessionOptions {
+  root: string;
+  /** `1.100` or `1.139` (see CODE_SERVERS). */
+  vscode: string;
+  /** Names the per-run folder under test-results/runs/. */
+  label: string;
+  /** Install this packaged extension, as a user would. */
+  vsix?: string;
+  /**
+   * Load the extension (and/or tests) unpackaged through the URL payload instead; absolute paths become
+   * `vscode-remote://` URIs.
+   */
+  payload?: readonly PayloadEntry[];
+  /** Variables for code-server and so the extension host (in-host tests read these). */
+  env?: Record<string, string> | ((made: { install: CodeServerInstall; profile: Profile }) => Record<string, string>);
+  settings?: Record<string, unknown>;
+  workspaceFrom?: string;
+  workspaceFiles?: Record<string, string>;
+  /** Runs before the workbench loads: expose functions, add listeners. */
+  beforeOpen?: (page: Page, profile: Profile) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface Session {
+  install: CodeServerInstall;
+  profile: Profile;
+  server: RunningCodeServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const log = options.log ?? ((line: string) => console.log(`[harness] ${line}`));
+  const install = await ensureCodeServer({ ...codeServerFor(options.vscode), log });
+  const profile = createProfile({
+    root: options.root,
+    label: options.label,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.workspaceFrom ? { workspaceFrom: options.workspaceFrom } : {}),
+    ...(options.workspaceFiles ? { workspaceFiles: options.workspaceFiles } : {}),
+  });
+  const undo: (() => Promise<void> | void)[] = [() => removeScratch(profile)];
+  const close = async () => {
+    for (const step of undo.splice(0).reverse()) {
+      try {
+        await step();
+      } catch {
+        // Keep undoing: one failed step must not leave a server or browser behind.
+      }
+    }
+  };
+  try {
+    if (options.vsix) await installVsix(install, profile, options.vsix);
+    const env = typeof options.env === 'function' ? options.env({ install, profile }) : options.env;
+    const server = await startCodeServer(install, profile, env ? { env } : {});
+    undo.push(() => server.stop());
+    log(`code-server ${install.version} (VS Code ${install.vscodeVersion}) on ${server.url} after ${server.startMs} ms; logs in ${profile.runDir}`);
+    const browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog });
+    undo.push(() => browser.close());
+    const payload = options.payload ?? [];
+    if (payload.length > 0) await allowDevPayload(browser.page);
+    await options.beforeOpen?.(browser.page, profile);
+    await browser.page.goto(workbenchUrl(server, profile.workspace, payload));
+    return { install, profile, server, browser, page: browser.page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
