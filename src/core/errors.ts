@@ -29,6 +29,8 @@ export type ErrorKind =
   | 'protocol'
   /** A request was refused by our own transport policy (plain http to a non-loopback host…). */
   | 'policy'
+  /** What the user filled in cannot make a request (a required parameter is missing, a path value is empty…). */
+  | 'input'
   /** Anything else: a bug on our side. */
   | 'internal';
 

@@ -12,6 +12,8 @@ export interface RequestValues {
   headers: Headers;
   body?: string;
   contentType?: string;
+  /** Cookie parameters (`in: cookie`), sent together in one `Cookie` header. */
+  cookies?: Record<string, string>;
 }
 
 /** A fully built request, before auth headers are added. */
@@ -40,6 +42,21 @@ export interface SendOptions {
   auth?: AuthHeaderProvider;
 }
 
+/**
+ * What an API error response means, from any of the body forms Telenor's gateways use (Norway codes,
+ * Apigee faults, CAMARA bodies, plain text). See `classifyApiError` in `apiErrors.ts`.
+ */
+export interface ApiErrorInfo {
+  /** The code found: a Norway code (`"40106"`), an Apigee error code, a CAMARA code, an OAuth error. */
+  code?: string;
+  /** What happened, in the documentation's words where it has some. */
+  meaning: string;
+  /** What to do about it. */
+  hint: string;
+  /** Set when the answer says the access token (or X-JWT) is expired or not valid: renewing may help. */
+  tokenProblem?: 'expired' | 'invalid';
+}
+
 export interface ResponseTimings {
   /** ms from start to response headers. */
   headersMs: number;
@@ -62,4 +79,12 @@ export interface SendResult {
   timings: ResponseTimings;
   /** True when the first answer was a 401 "expired/invalid token" and this is the retry. */
   retriedAfter401: boolean;
+  /** The URL that answered, after redirects (equals `request.url` when there were none). */
+  finalUrl?: string;
+  /** Each URL redirected to, in order. */
+  redirects?: string[];
+  /** Bytes on the wire when the body was compressed (`bodyBytes` counts the decoded bytes). */
+  encodedBytes?: number;
+  /** For status >= 400: what the error body means (Norway code, Apigee fault, CAMARA body…). */
+  apiError?: ApiErrorInfo;
 }
