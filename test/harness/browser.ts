@@ -2,6 +2,7 @@
  * Headless Chromium (Debian's package, driven by playwright-core) pointed at a code-server workbench.
  */
 import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
@@ -31,6 +32,8 @@ export interface LaunchOptions {
   profileDir: string;
   /** Console messages and page errors are appended here. */
   logFile: string;
+  /** A scratch folder for Chromium's XDG config/cache (crash reports…), which would otherwise land in ~/.config. */
+  xdgDir: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -48,6 +51,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
       executablePath,
       headless: true,
       args: [...CHROMIUM_ARGS],
+      env: { ...env, XDG_CONFIG_HOME: join(options.xdgDir, 'config'), XDG_CACHE_HOME: join(options.xdgDir, 'cache') },
       viewport: { width: 1280, height: 800 },
     });
   } catch (e) {

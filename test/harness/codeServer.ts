@@ -145,6 +145,8 @@ export interface RunningCodeServer {
   authority: string;
   port: number;
   startMs: number;
+  /** Resolves when code-server has exited, whether stopped or crashed. */
+  exited: Promise<void>;
   /** Stops code-server and everything it spawned; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -198,7 +200,7 @@ export async function startCodeServer(install: CodeServerInstall, profile: Profi
     await proc.stop();
     throw e;
   }
-  return { url, authority: `127.0.0.1:${port}`, port, startMs: Date.now() - started, stop: () => proc.stop() };
+  return { url, authority: `127.0.0.1:${port}`, port, startMs: Date.now() - started, exited: proc.exited, stop: () => proc.stop() };
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -8,8 +8,7 @@
  * workbench settles it calls `window.codeAutomationExit(code)`; the extension host's console (the mocha
  * reporter) arrives through `window.codeAutomationLog`. Both are exposed to the page before it loads.
  *
- * The extension host can read: TAE_REPO_ROOT, TAE_SCRATCH_DIR (writable, removed afterwards),
- * TAE_RESULTS_DIR (kept), TAE_WORKSPACE, TAE_TEST_GREP, TAE_EXPECT_VSCODE, TAE_EXPECT_NODE_MAJOR.
+ * The extension host gets the variables of ./hostEnv.ts (repo root, scratch and results folders…).
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { format, parseArgs } from 'node:util';
 
 import { describeError } from '../../src/core/errors';
 import type { Profile } from './codeServer';
+import { hostEnv } from './hostEnv';
 import { codeServerFor, type CodeServerInstall } from './install';
 import { repoRoot } from './paths';
 import { exitOnSignals } from './proc';
@@ -78,7 +78,7 @@ async function runInHost(args: Args): Promise<number> {
         ['skipWelcome', 'true'],
         ['skipReleaseNotes', 'true'],
       ],
-      env: ({ install, profile }) => hostEnv(root, args, install, profile),
+      env: ({ install, profile }) => envFor(root, args, install, profile),
       beforeOpen: async (page, profile) => {
         hostLog = join(profile.runDir, 'extension-host-console.log');
         await page.exposeFunction('codeAutomationLog', (_type: unknown, logArgs: unknown) => {
@@ -110,20 +110,20 @@ async function runInHost(args: Args): Promise<number> {
   }
 }
 
-function hostEnv(root: string, args: Args, install: CodeServerInstall, profile: Profile): Record<string, string> {
+function envFor(root: string, args: Args, install: CodeServerInstall, profile: Profile): Record<string, string> {
   const scratch = join(profile.scratch, 'tests');
   mkdirSync(scratch, { recursive: true });
-  const env: Record<string, string> = {
-    TAE_REPO_ROOT: root,
-    TAE_SCRATCH_DIR: scratch,
-    TAE_RESULTS_DIR: profile.runDir,
-    TAE_WORKSPACE: profile.workspace,
-    TAE_EXPECT_VSCODE: install.vscodeVersion,
+  return hostEnv({
+    root,
+    scratch,
+    results: profile.runDir,
+    workspace: profile.workspace,
+    grep: args.grep,
+    host: 'remote-web',
+    vscodeVersion: install.vscodeVersion,
     // The Node that runs code-server also runs its extension host.
-    TAE_EXPECT_NODE_MAJOR: install.nodeVersion.split('.')[0] ?? '',
-  };
-  if (args.grep) env['TAE_TEST_GREP'] = args.grep;
-  return env;
+    nodeMajor: install.nodeVersion.split('.')[0],
+  });
 }
 
 async function reportFailure(session: Session, hostLog: string): Promise<void> {

@@ -2,6 +2,8 @@
  * A whole test session: code-server of one VS Code version + a fresh profile + Chromium on the workbench.
  * `close()` undoes everything `openSession` did, in reverse, whatever state it got to.
  */
+import { join } from 'node:path';
+
 import type { Page } from 'playwright-core';
 
 import { allowDevPayload, launchBrowser, workbenchUrl, type Browser, type PayloadEntry } from './browser';
@@ -66,7 +68,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const server = await startCodeServer(install, profile, env ? { env } : {});
     undo.push(() => server.stop());
     log(`code-server ${install.version} (VS Code ${install.vscodeVersion}) on ${server.url} after ${server.startMs} ms; logs in ${profile.runDir}`);
-    const browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog });
+    const browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog, xdgDir: join(profile.scratch, 'chrome-xdg') });
     undo.push(() => browser.close());
     const payload = options.payload ?? [];
     if (payload.length > 0) await allowDevPayload(browser.page);

@@ -3,8 +3,14 @@
  * the extension host; a rejection makes the workbench report exit code 1, a resolution 0.
  *
  * Tests are mocha **BDD** (`describe` / `it`, like test/unit) in `test/vscode/**\/*.test.ts`. They may read
- * TAE_REPO_ROOT, TAE_SCRATCH_DIR, TAE_RESULTS_DIR, TAE_WORKSPACE (set by test/harness/runInHost.ts).
- * TAE_TEST_GREP narrows the run to matching test titles.
+ * (set by the runners through test/harness/hostEnv.ts):
+ *   TAE_REPO_ROOT      the repository (the extension under test is loaded from here)
+ *   TAE_SCRATCH_DIR    a writable folder, removed after the run
+ *   TAE_RESULTS_DIR    this run's folder under test-results/ (kept: put artefacts worth a look here)
+ *   TAE_WORKSPACE      the opened workspace folder (a copy of test/fixtures/workspace/ when it exists)
+ *   TAE_EXPECT_HOST    `remote-web` (code-server) or `desktop` (@vscode/test-electron)
+ *   TAE_TEST_GREP      only tests whose full title matches run
+ * A sandbox is not started for you: `startSandbox({ port: 0 })` from src/sandbox/index.ts in a `before`.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
