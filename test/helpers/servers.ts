@@ -31,29 +31,14 @@ export interface TestServerOptions {
   maxRecordedBody?: number;
 }
 
-/** A node:http(s) server on 127.0.0.1 with a free port that records what it receives. */
-export class TestServer {
-  readonly requests: RecordedRequest[] = [];
-  private readonly server: http.Server;
-  private readonly sockets = new Set<net.Socket>();
-  private port = 0;
+/** An http(s) server on 127.0.0.1 with a free port; `close()` also cuts connections still open. */
+abstract class LoopbackServer {
+  protected readonly sockets = new Set<net.Socket>();
+  protected port = 0;
 
-  constructor(
-    private readonly handler: Handler,
-    private readonly options: TestServerOptions = {},
-  ) {
-    const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
-    this.server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
-    this.server.on('connection', (s: net.Socket) => this.track(s));
-    this.server.on('secureConnection', (s: net.Socket) => this.track(s));
-  }
-
-  get url(): string {
-    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
-  }
-
-  get host(): string {
-    return `127.0.0.1:${this.port}`;
+  constructor(protected readonly server: http.Server) {
+    server.on('connection', (s: net.Socket) => this.track(s));
+    server.on('secureConnection', (s: net.Socket) => this.track(s));
   }
 
   async start(): Promise<this> {
@@ -75,9 +60,30 @@ export class TestServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private track(s: net.Socket): void {
+  protected track(s: net.Socket): void {
     this.sockets.add(s);
     s.on('close', () => this.sockets.delete(s));
+  }
+}
+
+/** A node:http(s) server on 127.0.0.1 with a free port that records what it receives. */
+export class TestServer extends LoopbackServer {
+  readonly requests: RecordedRequest[] = [];
+
+  constructor(
+    private readonly handler: Handler,
+    private readonly options: TestServerOptions = {},
+  ) {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
+    super(options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener));
+  }
+
+  get url(): string {
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -258,38 +264,18 @@ export function createTestServer(options: TestServerOptions = {}): TestServer {
  * host names to `127.0.0.1:<port>`, so tests can use names no DNS knows: a request that reaches the
  * target proves it went through the proxy. `requireAuth` demands that `Proxy-Authorization` value.
  */
-export class TestProxy {
+export class TestProxy extends LoopbackServer {
   readonly connects: string[] = [];
   readonly forwards: string[] = [];
   readonly proxyAuthorizations: Array<string | undefined> = [];
-  private readonly server: http.Server;
-  private readonly sockets = new Set<net.Socket>();
-  private port = 0;
 
   constructor(private readonly options: { hosts?: Record<string, string>; requireAuth?: string } = {}) {
-    this.server = http.createServer((req, res) => this.forward(req, res));
+    super(http.createServer((req, res) => this.forward(req, res)));
     this.server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.tunnel(req, socket, head));
-    this.server.on('connection', (s: net.Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const addr = this.server.address();
-    this.port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private target(hostPort: string): { host: string; port: number } {
@@ -360,10 +346,11 @@ export interface TestCertificate {
 }
 
 /**
- * A fresh self-signed certificate (EC P-256, so it takes milliseconds) for `localhost` and 127.0.0.1,
+ * A fresh self-signed certificate (EC P-256, so it takes milliseconds) for `localhost`, 127.0.0.1 and
+ * `extraDnsNames`,
  * made with the openssl CLI in a temporary folder: keys are never committed.
  */
-export async function makeSelfSignedCertificate(commonName = 'localhost'): Promise<TestCertificate> {
+export async function makeSelfSignedCertificate(extraDnsNames: readonly string[] = []): Promise<TestCertificate> {
   const dir = await mkdtemp(join(tmpdir(), 'telenor-cert-'));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
@@ -378,9 +365,9 @@ export async function makeSelfSignedCertificate(commonName = 'localhost'): Promi
     '-days',
     '1',
     '-subj',
-    `/CN=${commonName}`,
+    '/CN=localhost',
     '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    `subjectAltName=${['DNS:localhost', 'IP:127.0.0.1', ...extraDnsNames.map((n) => `DNS:${n}`)].join(',')}`,
     '-keyout',
     keyPath,
     '-out',

@@ -145,7 +145,8 @@ function clip(s: string): string {
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
-function matchesNoProxy(hostname: string, noProxy: readonly string[]): boolean {
+/** True when `hostname` is listed in `noProxy` (exact, `.suffix`, `*.suffix` or a parent domain; `*` for all). */
+export function matchesNoProxy(hostname: string, noProxy: readonly string[]): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   for (const raw of noProxy) {
     const entry = raw.trim().toLowerCase().replace(/:\d+$/, '');
