@@ -85,7 +85,7 @@ export class Redactor {
     /(\b(?:proxy-authorization|authorization|x-jwt|set-cookie|cookie))(["']?[ \t]*[:=][ \t]*["']?)([^\r\n"'\\,}]*)/gi;
   private readonly userInfoPattern = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)([^@\s/]+)(@)/gi;
   private readonly paramPattern =
-    /(^|[?&#\s'"])(access_token|refresh_token|id_token|client_secret|client_assertion|password|token|code|state)=([^&#\s'"]*)/gim;
+    /(^|[?&#\s'"])(access_token|refresh_token|id_token|client_secret|client_assertion|password|token|code|state)=([^&#\s'";,]*)/gim;
   private readonly fieldPattern =
     /(["']?)\b(access_token|refresh_token|id_token|client_secret|clientSecret|accessToken|refreshToken|password|token|code|jwt|secret)\1([ \t]*[:=][ \t]*)(["'])((?:\\.|(?!\4)[^\\\r\n])*)\4/gi;
   private readonly jwtPattern = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
