@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<void> {
         `  Open the VS Code URL in a browser on this machine. From another machine, forward the ports first:`,
         `    ssh -L ${server.port}:127.0.0.1:${server.port}${sandbox ? ` -L ${sandbox.port}:127.0.0.1:${sandbox.port}` : ''} <this host>`,
         `  Workspace (temporary, removed on exit): ${profile.workspace}`,
-        `  Logs: ${profile.runDir}`,
+        `  Logs: ${profile.runDir} (VS Code's own: ${join(profile.userDataDir, 'logs')}, copied there on exit)`,
         '  Ctrl+C stops everything.',
         '',
       ].join('\n'),

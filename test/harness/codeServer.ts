@@ -14,7 +14,7 @@ import { run, startManaged, tail } from './proc';
 
 /** Where one code-server run keeps its state. Logs live under `runDir` (kept); the rest is scratch. */
 export interface Profile {
-  /** `test-results/runs/<label>-<stamp>-<pid>/`: code-server.log, browser.log, user-data/logs, screenshots. */
+  /** `test-results/runs/<label>-<stamp>-<pid>/`: code-server.log, browser.log, vscode-logs/, screenshots. */
   runDir: string;
   /** Short folder under /tmp, removed by `removeScratch`. */
   scratch: string;
@@ -62,8 +62,9 @@ export function createProfile(options: ProfileOptions): Profile {
   const profile: Profile = {
     runDir,
     scratch,
-    // User data sits with the logs so the extension host logs (user-data/logs/…) survive the run.
-    userDataDir: join(runDir, 'user-data'),
+    // Short path too: code-server puts its session socket (code-server-ipc.sock) in the user-data folder.
+    // Its logs are copied to runDir by removeScratch.
+    userDataDir: join(scratch, 'ud'),
     extensionsDir: join(scratch, 'ext'),
     // Outside the checkout: a workspace inside the repo would make the git extension offer the parent repo.
     workspace: join(scratch, 'ws'),
@@ -91,9 +92,22 @@ export function createProfile(options: ProfileOptions): Profile {
   return profile;
 }
 
-/** Deletes the scratch folder (workspace, extensions, browser profile, sockets); logs stay in `runDir`. */
+/** Where removeScratch keeps VS Code's own logs (extension host, remote agent, window) of a run. */
+export function vscodeLogsDir(profile: Profile): string {
+  return join(profile.runDir, 'vscode-logs');
+}
+
+/**
+ * Deletes the scratch folder (workspace, extensions, browser profile, sockets) after copying VS Code's logs
+ * into `runDir`, where the other logs already are.
+ */
 export function removeScratch(profile: Profile): void {
-  rmSync(profile.scratch, { recursive: true, force: true });
+  const logs = join(profile.userDataDir, 'logs');
+  try {
+    if (existsSync(logs)) cpSync(logs, vscodeLogsDir(profile), { recursive: true });
+  } finally {
+    rmSync(profile.scratch, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -154,14 +168,15 @@ export interface RunningCodeServer {
 export interface StartOptions {
   /** Variables the extension host (and so the in-host tests) can read. */
   env?: Record<string, string>;
-  /** Default: a free port. */
+  /** Default (or 0): a free port. */
   port?: number;
   /** How long to wait for /healthz. Default 90 s (the first start on a busy machine is slow). */
   readyTimeoutMs?: number;
 }
 
 export async function startCodeServer(install: CodeServerInstall, profile: Profile, options: StartOptions = {}): Promise<RunningCodeServer> {
-  const port = options.port ?? (await freePort());
+  // 0 must become a real port here: we poll it, and code-server would not tell us which one it took.
+  const port = options.port || (await freePort());
   const config = join(profile.scratch, 'config.yaml');
   // Without --config code-server writes one, with a generated password, into the home folder.
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);

@@ -25,7 +25,9 @@ async function assertCanDownload(): Promise<void> {
     if (r.ok) return;
     throw new Error(`HTTP ${r.status}`);
   } catch (e) {
-    throw new TelenorError('network', `Cannot reach ${DOWNLOAD_HOST} to download VS Code (${describeError(e)}).`, {
+    // fetch reports "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED…) is on its cause.
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    throw new TelenorError('network', `Cannot reach ${DOWNLOAD_HOST} to download VS Code (${describeError(e)}${cause}).`, {
       hint: 'test:electron needs internet and a display (xvfb-run on Linux). Offline, run the same suite in code-server: npm test (or node out/test/harness/runInHost.js).',
       cause: e,
     });

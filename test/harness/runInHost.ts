@@ -132,7 +132,7 @@ async function reportFailure(session: Session, hostLog: string): Promise<void> {
   console.error(
     [
       `[host] logs of this run: ${session.profile.runDir}`,
-      `         code-server.log, browser.log, ${hostLog ? 'extension-host-console.log, ' : ''}user-data/logs/ (extension host), failure.png`,
+      `         code-server.log, browser.log, ${hostLog ? 'extension-host-console.log, ' : ''}vscode-logs/ (extension host, server), failure.png`,
     ].join('\n'),
   );
 }

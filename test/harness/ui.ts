@@ -138,7 +138,7 @@ export class Workbench {
     return file;
   }
 
-  /** Where this run's logs are (code-server.log, browser.log, user-data/logs). */
+  /** Where this run's logs are (code-server.log, browser.log; vscode-logs/ once closed). */
   get logsDir(): string {
     return this.session.profile.runDir;
   }
