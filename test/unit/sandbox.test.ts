@@ -6,7 +6,13 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
+import { readFileSync } from 'node:fs';
 import { BUILTIN_SPECS, startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index';
+import { API_ERRORS } from '../../src/sandbox/norway/apis';
+import { TOKEN_ERRORS } from '../../src/sandbox/norway/oauth';
+import { routes } from '../../src/sandbox/server';
+import { findUp } from '../../src/sandbox/specs';
+import { FAULTS } from '../../src/sandbox/sweden/endpoints';
 
 interface Reply {
   status: number;
@@ -1047,6 +1053,39 @@ describe('sandbox: lifecycle', function () {
       assert.match(all, /GET \/organizations\/v1\/organizations → 200/);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('sandbox: docs/sandbox.md stays true', function () {
+  const docPath = findUp(__dirname, ['docs/sandbox.md']);
+  const doc = docPath === undefined ? '' : readFileSync(docPath, 'utf8');
+  /** The table rows of the doc: `| a | b | … |` lines split into trimmed cells. */
+  const rows = doc
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !l.startsWith('|---'))
+    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+
+  it('documents every Norway API error code with its HTTP status', () => {
+    for (const e of Object.values(API_ERRORS)) {
+      assert.ok(rows.some((r) => r[0] === String(e.status) && r[1] === e.errorCode), `${e.status} / ${e.errorCode}`);
+    }
+  });
+
+  it('documents every token-endpoint error with status, code and the seed wording', () => {
+    for (const e of Object.values(TOKEN_ERRORS)) {
+      if (e.description === 'Invalid access token') continue; // logout's code 2, documented in prose
+      assert.ok(rows.some((r) => r[0] === String(e.status) && r[1] === String(e.code)), `${e.status} / ${e.code}`);
+    }
+    assert.match(doc, /401 code 2 for an unknown\s+token; 401 code 6 without a Bearer header/);
+  });
+
+  it('documents every Sweden fault code, and every fixed endpoint', () => {
+    for (const f of Object.values(FAULTS)) {
+      assert.ok(rows.some((r) => r[0] === String(f.status) && r[1] === `\`${f.errorcode}\``), `${f.status} / ${f.errorcode}`);
+    }
+    for (const r of routes()) {
+      assert.ok(doc.includes(r.path), r.path);
     }
   });
 });
