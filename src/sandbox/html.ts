@@ -128,7 +128,7 @@ export function consentPage(view: ConsentView, nonce: string): Page {
 <ul class="scopes" aria-labelledby="access-heading">${access}</ul>
 <form method="post" action="/oauth/v2/authorize">
 <input type="hidden" name="request_id" value="${esc(view.requestId)}">
-<fieldset>
+<fieldset aria-describedby="line-help">
 <legend>Your mobile line</legend>
 <p class="note" id="line-help">Telenor recognises your line through the mobile network. In the sandbox, choose which line you are.</p>
 ${lines}

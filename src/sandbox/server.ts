@@ -140,6 +140,14 @@ export interface ServerHooks {
 export function createSandboxServer(ctx: SandboxContext, hooks: ServerHooks): Server {
   const table = routes();
   const apis = norwayApis();
+  const log = (line: () => string): void => {
+    if (hooks.logger === undefined) return;
+    try {
+      hooks.logger(line());
+    } catch {
+      // A failing logger must not take the request (or the server) down with it.
+    }
+  };
   const server = createServer(
     {
       // Generous for humans, finite for stuck clients: a half-sent request must not hold a socket forever.
@@ -152,20 +160,13 @@ export function createSandboxServer(ctx: SandboxContext, hooks: ServerHooks): Se
       const started = performance.now();
       const url = requestUrl(req);
       if (hooks.logger !== undefined) {
-        const log = hooks.logger;
-        res.once('finish', () => {
-          try {
-            log(logLine(req, url, res.statusCode, Math.round(performance.now() - started)));
-          } catch {
-            // A failing logger must not take the request (or the server) down with it.
-          }
-        });
+        res.once('finish', () => log(() => logLine(req, url, res.statusCode, Math.round(performance.now() - started))));
       }
       if (url === undefined) {
         return sendJson(res, 400, { error: 'invalid_request', error_description: 'The request target is not a valid URL path.' });
       }
       dispatch({ req, res, url, ctx }, table, apis).catch((e: unknown) => {
-        hooks.logger?.(`sandbox bug while answering ${req.method ?? '?'} ${url.pathname}: ${e instanceof Error ? e.name : 'non-Error'}`);
+        log(() => `sandbox bug while answering ${req.method ?? '?'} ${url.pathname}: ${e instanceof Error ? e.name : 'non-Error'}`);
         if (!res.headersSent) {
           sendText(res, 500, 'The sandbox failed to answer this request (a bug in the sandbox, not in your client).');
         } else {
