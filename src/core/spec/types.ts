@@ -49,6 +49,11 @@ export interface MediaTypeInfo {
   /** JSON pointer to the schema inside the spec (`#/components/schemas/Foo` or the inline location). */
   schemaRef?: string;
   hasExample: boolean;
+  /**
+   * A small schema built by the indexer when the spec has no schema to point at: Swagger 2.0 `formData`
+   * parameters become one `type: object` schema with a property per field. Absent whenever `schemaRef` is set.
+   */
+  schema?: Record<string, unknown>;
 }
 
 export interface RequestBodyInfo {
@@ -67,6 +72,10 @@ export interface ResponseInfo {
 export type SecurityRequirement = Record<string, string[]>;
 
 export interface SecuritySchemeInfo {
+  /**
+   * OpenAPI 3 scheme types. Swagger 2.0 `basic` is mapped to `http` + `scheme: 'basic'` like every other 2.0
+   * construct; the `'basic'` member is kept only so older callers still compile.
+   */
   type: 'oauth2' | 'apiKey' | 'http' | 'openIdConnect' | 'mutualTLS' | 'basic';
   description?: string;
   /** apiKey */
@@ -113,13 +122,52 @@ export interface TagInfo {
   operationIds: string[];
 }
 
-/** A problem found while parsing or validating. `pointer` is a JSON pointer; line/column when known. */
+/** What kind of problem a `SpecProblem` is: branch on this, never on the message. */
+export type SpecProblemCode =
+  /** The text is not valid JSON/YAML. */
+  | 'syntax'
+  /** The file looks binary (NUL bytes), or is not text in a known encoding. */
+  | 'binary'
+  /** Parsed, but not an object with `swagger: "2.0"` or `openapi: 3.0.x/3.1.x`. */
+  | 'version'
+  /** The file or URL does not exist (ENOENT, HTTP 404/410). */
+  | 'not-found'
+  /** The server answered with another HTTP error status. */
+  | 'http-status'
+  /** DNS, refused connection, TLS… */
+  | 'network'
+  /** No (complete) answer within the time limit. */
+  | 'timeout'
+  /** Larger than the configured size cap. */
+  | 'too-large'
+  /** The spec's location is refused by policy (a URL spec referring to a local file, an unknown scheme). */
+  | 'policy'
+  /** Could not read the file for another reason (permissions, a directory…). */
+  | 'read'
+  /** A `$ref` that points nowhere, outside the document without being bundled, or only to itself. */
+  | 'ref'
+  /** A part of the document has the wrong shape and was skipped by the indexer. */
+  | 'structure'
+  /** Reported by the OpenAPI/Swagger schema or spec validation (swagger-parser). */
+  | 'validation'
+  /** The spec worker ran out of memory or crashed while handling this spec. */
+  | 'crash'
+  /** A bug on our side while handling this spec. */
+  | 'internal';
+
+/**
+ * A problem found while parsing or validating. `pointer` is a JSON pointer (`#/paths/~1a/get`); `line` and
+ * `column` are 1-based positions in the source text, when they could be mapped. `message` already names the
+ * source and place ("petstore.yaml line 12, column 3: …"); `hint` says what to do about it.
+ */
 export interface SpecProblem {
   severity: 'error' | 'warning';
   message: string;
   pointer?: string;
   line?: number;
   column?: number;
+  code?: SpecProblemCode;
+  hint?: string;
 }
 
 export interface ApiSummary {
@@ -146,6 +194,31 @@ export interface ApiSummary {
 /** The whole index of one spec: the summary plus every operation, keyed by id. */
 export interface ApiIndex extends ApiSummary {
   operations: Record<string, OperationInfo>;
+}
+
+/** An example request body for one operation and media type (see `SpecCatalog.example`). */
+export interface BodyExample {
+  mediaType: string;
+  /** The example value (object, array, string…); `undefined` when the operation has no body to describe. */
+  value: unknown;
+  /** Ready to put in the request editor: JSON pretty-printed, form bodies URL-encoded, text as is. */
+  text: string;
+  /** Where it came from: an explicit `example`, the first of `examples`, generated from the schema, or nothing. */
+  source: 'example' | 'examples' | 'schema' | 'none';
+  /** True when the schema was cut (depth or size limit, circular) to keep the example small. */
+  truncated: boolean;
+}
+
+/** A schema with its `$ref`s inlined up to a depth, for display (see `SpecCatalog.resolveSchema`). */
+export interface ResolvedSchema {
+  /** Where the schema lives after following `$ref`s. */
+  pointer: string;
+  /**
+   * The schema. Where the depth or size limit or a cycle stopped inlining, a node is left as
+   * `{ "$ref": "#/…", "x-unresolved": "depth" | "cycle" | "size" }` so the UI can fetch it on demand.
+   */
+  schema: unknown;
+  truncated: boolean;
 }
 
 /** What a load produces: either an index (maybe with problems) or a failure that names file and place. */

@@ -1,0 +1,44 @@
+/**
+ * Messages between SpecCatalog (host) and the spec worker. Plain data only; imported by both sides, so it
+ * must stay free of runtime dependencies (the host bundle loads it at activation).
+ */
+import type { ErrorKind } from '../errors';
+import type { SpecServiceOptions } from './service';
+import type { SpecSource } from './types';
+
+export type WorkerRequest =
+  | { type: 'load'; source: SpecSource }
+  | { type: 'validate'; apiId: string }
+  | { type: 'example'; apiId: string; operationId: string; mediaType?: string }
+  | { type: 'parameterExamples'; apiId: string; operationId: string }
+  | { type: 'resolveSchema'; apiId: string; pointer: string; depth?: number }
+  | { type: 'unload'; apiId: string }
+  /** Answered at once: used to start the worker ahead of the first load. */
+  | { type: 'ping' };
+
+export type ToWorker = { kind: 'request'; id: number; request: WorkerRequest } | { kind: 'cancel'; id: number };
+
+export interface SerializedError {
+  kind: ErrorKind;
+  message: string;
+  hint: string;
+  /** The request named an API this worker does not hold (it restarted since): load it again, then retry. */
+  notLoaded?: boolean;
+}
+
+export type FromWorker =
+  /** Load only, before the result: the summary (tags, no operations) so the tree's first level can render. */
+  | { kind: 'summary'; id: number; json: string }
+  /**
+   * Load only, before the result: a slice of the operations (a JSON array of OperationInfo). The index goes
+   * in slices of ~128 KB so that no single `JSON.parse` on the host's thread takes long.
+   */
+  | { kind: 'chunk'; id: number; json: string }
+  /** The result, as JSON. For a load its `api.operations` is empty: the operations came in the chunks. */
+  | { kind: 'response'; id: number; ok: true; json: string }
+  | { kind: 'response'; id: number; ok: false; error: SerializedError };
+
+/** `workerData` of the spec worker. */
+export interface SpecWorkerData {
+  options?: SpecServiceOptions;
+}
