@@ -119,7 +119,6 @@ function walkJson(text: string, i: number, trie: Trie, found: Map<string, number
   const close = open === '{' ? '}' : ']';
   let j = skipJsonSpace(text, i + 1);
   let index = 0;
-  let remaining = trie.children.size;
   while (j < text.length && text[j] !== close) {
     let segment: string;
     let placeAt = j;
@@ -138,7 +137,6 @@ function walkJson(text: string, i: number, trie: Trie, found: Map<string, number
     if (child) {
       for (const p of child.ends) found.set(p, placeAt);
       j = walkJson(text, j, child, found);
-      if (--remaining === 0) return j;
     } else {
       j = skipJsonValue(text, j);
     }

@@ -24,7 +24,7 @@ export type ParseOutcome =
 
 // Merge keys (`<<: *base`) are common in hand-written YAML and are plain data, so they are allowed; js-yaml
 // caps their total count itself. (`types` is exported by js-yaml 4 but missing from its typings.)
-const YAML_SCHEMA = CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: Type } }).types.merge]);
+const YAML_SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: Type } }).types.merge] });
 
 /** Generous for real specs (GitHub's nests ~40 levels), small enough that recursion can never overflow. */
 const YAML_MAX_DEPTH = 1000;
@@ -242,10 +242,25 @@ export function findJsonErrorOffset(text: string): number {
     }
     return fail(n);
   };
+  const digits = (): boolean => {
+    const start = i;
+    while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+    return i > start;
+  };
+  // Like V8: the error is at the first character that cannot continue the number.
   const num = (): boolean => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === '' || m[0] === '-') return fail(i + (m?.[0].length ?? 0));
-    i += m[0].length;
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else if (!digits()) return fail(i);
+    if (text[i] === '.') {
+      i++;
+      if (!digits()) return fail(i);
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!digits()) return fail(i);
+    }
     return true;
   };
   // Iterative over containers so a deeply nested file cannot overflow the stack.
