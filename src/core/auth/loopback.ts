@@ -4,7 +4,8 @@
  * - `/start` redirects the browser to Telenor's authorize URL. It is plain http on purpose: the seeds say
  *   the network-authentication flow must be started from an http page.
  * - The callback path takes exactly one valid callback (matching `state`), shows the person a page that
- *   says what happened, and settles `result`. Afterwards every request gets 410 and the server closes.
+ *   says what happened, and settles `result`. Afterwards every request gets 410 until the server closes
+ *   (at `close()`, or by itself after a short linger).
  * - Callbacks with a missing or different `state` get a 400 page and are otherwise ignored, so a stray or
  *   forged request cannot end (or hijack) the sign-in in progress.
  * - It times out, can be cancelled with an AbortSignal, never throws inside the request handler, and
@@ -27,6 +28,11 @@ export interface LoopbackOptions {
   /** Default 5 minutes. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * How long the server stays up after the sign-in settled, answering 410 (so a reload of the tab says
+   * "already finished" rather than "cannot connect"), unless `close()` comes first. Default 2 s.
+   */
+  lingerMs?: number;
 }
 
 /** What the server must know before the browser arrives. */
@@ -184,6 +190,8 @@ export class LoopbackServer {
   private outcome: Outcome | undefined;
   private closing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private readonly lingerMs: number;
   private settleResult: (o: Outcome) => void = () => undefined;
   private readonly removeAbortListener: () => void;
 
@@ -201,6 +209,7 @@ export class LoopbackServer {
     // The result may legitimately be left unobserved (the owner closed early); that is not a crash.
     this.result.catch(() => undefined);
 
+    this.lingerMs = options.lingerMs ?? 2_000;
     const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
     this.timer = setTimeout(() => {
       const minutes = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
@@ -263,7 +272,11 @@ export class LoopbackServer {
     if (!this.outcome) {
       this.finish({ ok: false, error: new TelenorError('cancelled', 'The sign-in was stopped before it finished.', { hint: '' }) });
     }
-    return this.shutdown();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.closing ??= new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Every page was fully written before `result` settled, so nothing in flight is cut off here.
+    this.server.closeAllConnections();
+    return this.closing;
   }
 
   private finish(outcome: Outcome): void {
@@ -273,17 +286,8 @@ export class LoopbackServer {
     this.timer = undefined;
     this.removeAbortListener();
     this.settleResult(outcome);
-    void this.shutdown();
-  }
-
-  private shutdown(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      // Responses already handed to the kernel are complete; idle keep-alive sockets would hold `close` open.
-      this.server.closeIdleConnections();
-      setImmediate(() => this.server.closeAllConnections());
-    });
-    return this.closing;
+    // From now on every request gets 410; the server goes away at `close()` or after the linger time.
+    this.lingerTimer = setTimeout(() => void this.close(), this.lingerMs);
   }
 
   private send(req: IncomingMessage, res: ServerResponse, page: Page, extra: Record<string, string> = {}): void {
