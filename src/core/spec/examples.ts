@@ -109,7 +109,8 @@ function bodySource2(doc: JsonObject, found: NonNullable<ReturnType<typeof findO
   const consumes = Array.isArray(consumesRaw) ? consumesRaw.filter((x): x is string => typeof x === 'string') : [];
   const body = params.find((p) => p['in'] === 'body');
   if (body) {
-    const chosen = pickMediaType(consumes.length > 0 ? consumes : ['application/json'], mediaType) ?? mediaType ?? 'application/json';
+    const chosen = pickMediaType(consumes.length > 0 ? consumes : ['application/json'], mediaType);
+    if (chosen === undefined) return undefined;
     const schema = body['schema'];
     const out: BodySource = { mediaType: chosen, schema, schemaPointer: '#' };
     const examples = body['x-examples'];
@@ -120,8 +121,8 @@ function bodySource2(doc: JsonObject, found: NonNullable<ReturnType<typeof findO
   if (form.length === 0) return undefined;
   const formTypes = consumes.filter((t) => /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(t));
   const fallback = form.some((f) => f['type'] === 'file') ? 'multipart/form-data' : 'application/x-www-form-urlencoded';
-  const chosen = pickMediaType(formTypes.length > 0 ? formTypes : [fallback], mediaType) ?? fallback;
-  return { mediaType: chosen, schema: formDataSchema(form), schemaPointer: '#' };
+  const chosen = pickMediaType(formTypes.length > 0 ? formTypes : [fallback], mediaType);
+  return chosen === undefined ? undefined : { mediaType: chosen, schema: formDataSchema(form), schemaPointer: '#' };
 }
 
 /** An example for a schema, or `undefined` when the sampler cannot write one. */

@@ -147,7 +147,9 @@ export function pointerThroughRefs(doc: unknown, segments: readonly string[]): s
     cur = next;
     at = [...at, s];
   }
-  return toPointer(at);
+  // A problem about a value that is a `$ref` is a problem of the referenced definition.
+  const last = resolveRef(doc, cur, toPointer(at));
+  return last.ok ? last.pointer : toPointer(at);
 }
 
 /** Whether `value` holds at most `maxNodes` values in total (stops counting early). */

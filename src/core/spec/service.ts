@@ -53,11 +53,13 @@ export class SpecService {
     return this.dispatcher;
   }
 
+  private notLoaded(apiId: string): TelenorError {
+    return new TelenorError('spec', `The spec ${apiId} is not loaded.`, { hint: 'Load the spec (refresh the tree) and try again.' });
+  }
+
   private get(apiId: string): LoadedSpec {
     const spec = this.specs.get(apiId);
-    if (!spec) {
-      throw new TelenorError('spec', `The spec ${apiId} is not loaded.`, { hint: 'Load the spec (refresh the tree) and try again.' });
-    }
+    if (!spec) throw this.notLoaded(apiId);
     return spec;
   }
 
@@ -79,17 +81,18 @@ export class SpecService {
 
   /** swagger-parser validation of a loaded spec, computed once per load. */
   validate(apiId: string): Promise<SpecProblem[]> {
-    const spec = this.get(apiId);
+    const spec = this.specs.get(apiId);
+    if (!spec) return Promise.reject(this.notLoaded(apiId));
     spec.validation ??= validateDocument(spec.doc, { origin: spec.origin, text: spec.text, format: spec.format });
     return spec.validation;
   }
 
-  example(apiId: string, operationId: string, mediaType?: string): Promise<BodyExample> {
+  async example(apiId: string, operationId: string, mediaType?: string): Promise<BodyExample> {
     const spec = this.get(apiId);
     return bodyExample(spec.doc, spec.specVersion, operationId, mediaType, this.options.examples);
   }
 
-  parameterExamples(apiId: string, operationId: string): Promise<Record<string, unknown>> {
+  async parameterExamples(apiId: string, operationId: string): Promise<Record<string, unknown>> {
     const spec = this.get(apiId);
     return parameterExamples(spec.doc, spec.specVersion, operationId);
   }

@@ -20,19 +20,31 @@ const VAGUE_KEYWORDS = new Set(['oneOf', 'anyOf', 'if', 'not']);
 
 function ajvProblems(doc: JsonObject, errors: readonly AjvError[]): SpecProblem[] {
   const entries: { pointer: string; message: string; vague: boolean }[] = [];
+  // Alternatives of one enum (`in` must be path | query | …) arrive as one error each; they are merged.
+  const enums = new Map<string, unknown[]>();
   for (const e of errors) {
     const segments = parsePointer(typeof e.instancePath === 'string' ? e.instancePath : '') ?? [];
     const keyword = typeof e.keyword === 'string' ? e.keyword : '';
     const params = isObject(e.params) ? e.params : {};
+    // Every "X or a Reference Object" in the OpenAPI schema adds "must have required property '$ref'".
+    if (keyword === 'required' && params['missingProperty'] === '$ref') continue;
+    const pointer = pointerThroughRefs(doc, segments);
+    if (keyword === 'enum' && Array.isArray(params['allowedValues'])) {
+      const known = enums.get(pointer) ?? [];
+      for (const v of params['allowedValues']) if (!known.includes(v)) known.push(v);
+      enums.set(pointer, known);
+      continue;
+    }
     let message = typeof e.message === 'string' ? e.message : 'is invalid';
     if (keyword === 'additionalProperties' && typeof params['additionalProperty'] === 'string') {
       message = `has an unexpected property "${params['additionalProperty']}"`;
     } else if (keyword === 'required' && typeof params['missingProperty'] === 'string') {
       message = `is missing the required property "${params['missingProperty']}"`;
-    } else if (keyword === 'enum' && Array.isArray(params['allowedValues'])) {
-      message = `must be one of ${params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
     }
-    entries.push({ pointer: pointerThroughRefs(doc, segments), message, vague: VAGUE_KEYWORDS.has(keyword) });
+    entries.push({ pointer, message, vague: VAGUE_KEYWORDS.has(keyword) });
+  }
+  for (const [pointer, values] of enums) {
+    entries.push({ pointer, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, vague: false });
   }
   const specific = entries.filter((e) => !e.vague).map((e) => e.pointer);
   const byPointer = new Map<string, string[]>();
@@ -60,6 +72,18 @@ function describePointer(pointer: string): string {
 /** swagger-parser's spec checks name paths unescaped ("/paths/users/{id}/get"); map them to a pointer. */
 function pointerFromSpecMessage(doc: JsonObject, message: string): string | undefined {
   const paths = isObject(doc['paths']) ? Object.keys(doc['paths']) : [];
+  const duplicate = /Duplicate operation id '([^']*)'/.exec(message)?.[1];
+  if (duplicate !== undefined) {
+    // The second operation that uses the id is the one in the way.
+    let seen = 0;
+    for (const p of paths) {
+      const item = (doc['paths'] as JsonObject)[p];
+      if (!isObject(item)) continue;
+      for (const [method, op] of Object.entries(item)) {
+        if (isObject(op) && op['operationId'] === duplicate && ++seen === 2) return toPointer(['paths', p, method, 'operationId']);
+      }
+    }
+  }
   let best: string | undefined;
   for (const p of paths) {
     if (message.includes(`/paths${p}`) && (best === undefined || p.length > best.length)) best = p;
