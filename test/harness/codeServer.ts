@@ -41,6 +41,8 @@ const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'chat.disableAIFeatures': true,
+  // Newer VS Code opens an (empty, with AI off) secondary side bar that only narrows screenshots.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface ProfileOptions {

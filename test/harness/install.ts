@@ -213,7 +213,7 @@ async function freshInstall(
   }
 
   log(`fetching code-server ${spec.version} (≈ 2–4 min the first time)…`);
-  await npm(['pack', '--silent', `code-server@${spec.version}`], baseEnv);
+  await npm(['pack', `code-server@${spec.version}`], baseEnv);
   const tarball = readdirSync(dir).find((f) => f.startsWith('code-server-') && f.endsWith('.tgz'));
   if (!tarball) fail('npm pack left no code-server tarball');
   await seedRipgrepCache(dir, join(dir, tarball as string), tmp, logFile, log, baseEnv);
@@ -261,7 +261,7 @@ async function seedRipgrepCache(dir: string, tarball: string, tmp: string, logFi
       hint: rg ? `Unsupported CPU ${process.arch}.` : 'Install ripgrep (apt-get install ripgrep) and run again.',
     });
   }
-  const packed = await run('npm', ['pack', '--silent', `@vscode/ripgrep@${pkgVersion}`], { cwd: dir, env, logFile });
+  const packed = await run('npm', ['pack', `@vscode/ripgrep@${pkgVersion}`], { cwd: dir, env, logFile });
   const rgTgz = join(dir, `vscode-ripgrep-${pkgVersion}.tgz`);
   if (packed.code !== 0 || !existsSync(rgTgz)) {
     throw new TelenorError('internal', `Could not fetch @vscode/ripgrep@${pkgVersion} to read its release tag.`, { hint: `See ${logFile}.` });

@@ -18,6 +18,8 @@ export interface WorkbenchOptions {
   label: string;
   vscode?: string;
   vsix?: string;
+  /** Without a .vsix: the unpackaged extension to load (default: the repo root). */
+  extensionPath?: string;
   settings?: Record<string, unknown>;
   workspaceFiles?: Record<string, string>;
   env?: Record<string, string>;
@@ -41,7 +43,7 @@ export class Workbench {
   static async open(options: WorkbenchOptions): Promise<Workbench> {
     const root = repoRoot();
     const vsix = options.vsix ?? process.env['TAE_UI_VSIX'];
-    const payload: PayloadEntry[] = vsix ? [] : [['extensionDevelopmentPath', root], ['skipWelcome', 'true']];
+    const payload: PayloadEntry[] = vsix ? [] : [['extensionDevelopmentPath', options.extensionPath ?? root], ['skipWelcome', 'true']];
     const session = await openSession({
       root,
       vscode: options.vscode ?? process.env['TAE_UI_VSCODE'] ?? '1.100',
@@ -92,14 +94,29 @@ export class Workbench {
     return labels.map((l) => l.trim());
   }
 
-  /** F1, `>` + the command's title, Enter: as a person runs a command. */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
+  /**
+   * F1, `>` + the command's title, Enter: as a person runs a command. The palette lists what was registered
+   * when it opened, so while an extension is still starting the row may be missing: close and retry, as a
+   * person would, until `timeoutMs`.
+   */
+  async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    // Exact title match, so "Format Document" does not pick "Format Document With…".
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.getByText(title, { exact: true }) }).first();
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+        await row.click();
+        return;
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() >= deadline) throw e;
+      }
+    }
   }
 
   /**
