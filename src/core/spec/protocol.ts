@@ -26,12 +26,18 @@ export interface SerializedError {
   notLoaded?: boolean;
 }
 
+/*
+ * Results travel as JSON strings rather than structured clones. Measured with GitHub's spec (1,223
+ * operations, 2.1 MB of index JSON): a structured clone costs ~14 ms end to end, a string + JSON.parse
+ * ~16 ms — a draw — but strings can be cut into slices, so the host parses the index in many short tasks
+ * instead of one long one (the host's event loop must never stall).
+ */
 export type FromWorker =
   /** Load only, before the result: the summary (tags, no operations) so the tree's first level can render. */
   | { kind: 'summary'; id: number; json: string }
   /**
-   * Load only, before the result: a slice of the operations (a JSON array of OperationInfo). The index goes
-   * in slices of ~128 KB so that no single `JSON.parse` on the host's thread takes long.
+   * Load only, before the result: a slice of the operations (a JSON array of OperationInfo), ~128 KB each,
+   * sent while the indexer is still working.
    */
   | { kind: 'chunk'; id: number; json: string }
   /** The result, as JSON. For a load its `api.operations` is empty: the operations came in the chunks. */
