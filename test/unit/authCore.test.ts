@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { isTelenorError, isErrorKind } from '../../src/core/errors';
+import { isTelenorError, isErrorKind, TelenorError } from '../../src/core/errors';
 import {
   AuthService,
   buildAuthorizeUrl,
@@ -544,6 +544,103 @@ describe('auth core', () => {
       assert.equal((await again).accessToken, 't2');
       assert.deepEqual(events, ['acquired:t1', 'invalidated:-', 'acquired:t2']);
       cache.dispose();
+    });
+
+    it('a renewal ahead of expiry that fails for network reasons keeps serving the live token', async () => {
+      let clock = NOW;
+      const cache = new TokenCache({ now: () => clock });
+      const live: TokenSet = { accessToken: 'live', tokenType: 'Bearer', obtainedAt: NOW, expiresAt: NOW + 3_600_000, refreshToken: 'r' };
+      let refreshes = 0;
+      const source = {
+        acquire: async (): Promise<TokenSet> => live,
+        refresh: async (): Promise<TokenSet> => {
+          refreshes++;
+          throw new TelenorError('network', 'down', { hint: '' });
+        },
+      };
+      await cache.get(key, { acquire: async () => live });
+      clock = NOW + 3_300_000; // in the refresh window, still live
+      assert.equal((await cache.get(key, source)).accessToken, 'live');
+      assert.equal(refreshes, 1);
+      clock = NOW + 3_600_001; // expired: the failure is now the caller's
+      await assert.rejects(cache.get(key, source), (e) => isErrorKind(e, 'network'));
+      cache.dispose();
+    });
+
+    it('an interactive profile whose refresh token is refused keeps the live token instead of opening a browser', async () => {
+      let clock = NOW;
+      const cache = new TokenCache({ now: () => clock });
+      let signIns = 0;
+      const token: TokenSet = { accessToken: 'consented', tokenType: 'Bearer', obtainedAt: NOW, expiresAt: NOW + 3_600_000, refreshToken: 'r' };
+      const source = {
+        interactive: true,
+        acquire: async (): Promise<TokenSet> => {
+          signIns++;
+          return token;
+        },
+        refresh: async (): Promise<TokenSet> => {
+          throw tokenEndpointError(401, json({ error: 'invalid_grant', error_code: 7 }), { endpoint: 'token' });
+        },
+      };
+      await cache.get(key, source);
+      clock = NOW + 3_300_000;
+      const kept = await cache.get(key, source);
+      assert.equal(kept.accessToken, 'consented');
+      assert.equal(kept.refreshToken, undefined);
+      assert.equal((await cache.get(key, source)).accessToken, 'consented');
+      assert.equal(signIns, 1);
+      clock = NOW + 3_600_001;
+      await cache.get(key, source);
+      assert.equal(signIns, 2, 'signs in again once the token has expired');
+      cache.dispose();
+    });
+
+    it('an interactive sign-in stops (and its loopback closes) when the caller cancels', async () => {
+      let startUrl = '';
+      const service = new AuthService({
+        credentials: async () => ({ client: CLIENT }),
+        http: { dispatcher: agent },
+        interactive: { timeoutMs: 10_000, openBrowser: async (u) => void (startUrl = u) },
+      });
+      try {
+        const p = profile(`${server.url}/oauth/v2/token`, {
+          id: 'code',
+          grant: 'no-authorization-code',
+          authorizeUrl: `${server.url}/oauth/v2/authorize`,
+          needs: ['client'],
+        });
+        const ac = new AbortController();
+        const pending = service.token(p, 'sandbox', { signal: ac.signal });
+        while (!startUrl) await new Promise((r) => setTimeout(r, 5));
+        const start = await fetch(startUrl, { redirect: 'manual' });
+        const authorize = new URL(start.headers.get('location') ?? '');
+        assert.equal(authorize.searchParams.get('client_id'), CLIENT.clientId);
+        assert.equal(authorize.searchParams.get('response_type'), 'code');
+        assert.match(authorize.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+        assert.match(authorize.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{43}$/);
+        ac.abort();
+        await assert.rejects(pending, (e) => isErrorKind(e, 'cancelled'));
+        await new Promise((r) => setTimeout(r, 20));
+        await assert.rejects(fetch(startUrl), 'the loopback server is closed');
+        assert.equal(server.count(), 0, 'no code exchange happened');
+      } finally {
+        service.dispose();
+      }
+    });
+
+    it('a token URL that redirects is not followed: the credentials stay put and the error says why', async () => {
+      server.reply = () => ({ status: 302, body: '' });
+      const e = await postTokenRequest(
+        { dispatcher: agent },
+        { tokenUrl: `${server.url}/oauth/v2/token`, client: CLIENT, form: { grant_type: 'client_credentials' }, errorContext: { endpoint: 'token' } },
+      ).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      assert.ok(isTokenEndpointError(e));
+      assert.equal(e.httpStatus, 302);
+      assert.match(e.explanation, /redirected/);
+      assert.equal(server.count(), 1);
     });
 
     it('a header provider’s invalidate() makes the next call fetch a new token', async () => {

@@ -277,6 +277,12 @@ function byStatus(status: number, ctx: TokenErrorContext): { meaning: string; hi
       hint: 'Check the Communication API credentials you received from Telenor and store them again with “Telenor: Set Credentials”.',
     };
   }
+  if (status >= 300 && status < 400) {
+    return {
+      meaning: 'The endpoint redirected instead of answering; credentials are never sent on to another address.',
+      hint: 'Check the base URL for this environment (it may point at a login page or an old address).',
+    };
+  }
   if (status === 404) {
     return {
       meaning: 'There is no such endpoint at this address.',
