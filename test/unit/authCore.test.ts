@@ -378,6 +378,15 @@ describe('auth core', () => {
       );
       assert.equal(se.profile?.grant, 'se-client-credentials');
       assert.equal(se.profile?.xjwt?.service, 'Mobile Subscriptions Administration API');
+
+      // The same grant spelled two ways shares one profile id (and so one cached token).
+      const viaExtension = resolveAuthProfile(api({ extensions: { 'x-telenor': { region: 'se', grant: 'se-client-credentials' } } }), base);
+      const viaScheme = resolveAuthProfile(
+        api({ securitySchemes: { oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/openapi/oauth2/token', scopes: {} } } } } }),
+        base,
+      );
+      assert.equal(viaExtension.profile?.id, viaScheme.profile?.id);
+      assert.notEqual(viaExtension.profile?.id, se.profile?.id);
     });
 
     it('the settings override wins, bad values become warnings, and no auth gives no profile', () => {

@@ -291,7 +291,9 @@ export function resolveAuthProfile(api: ApiSummary, baseUrls: RegionBaseUrls, ov
   const idParts: string[] = [grant];
   if (service) idParts.push(`xjwt:${service}`);
   if (draft.scope) idParts.push(`scope:${draft.scope}`);
-  if (draft.tokenUrl) idParts.push(`token:${new URL(tokenUrl).pathname}`);
+  // Profiles that only differ in how the spec spelled the default token URL share one token.
+  const tokenPath = new URL(tokenUrl).pathname;
+  if (tokenPath !== new URL(rebaseUrl(base, DEFAULT_PATHS[region].token)).pathname) idParts.push(`token:${tokenPath}`);
 
   const profile: AuthProfile = {
     id: idParts.join('|'),
