@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 
-import { describeError } from '../src/core/errors';
+import { TelenorError, describeError } from '../src/core/errors';
 import { repoRoot } from '../test/harness/paths';
 import { exitOnSignals, run } from '../test/harness/proc';
 import { packageVsix } from '../test/harness/vsix';
@@ -52,7 +52,9 @@ function selectStages(env: NodeJS.ProcessEnv): Set<string> {
   const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((w) => !STAGES.some((s) => s.name === w));
   if (unknown.length > 0) {
-    throw new Error(`TAE_STAGES names unknown stage(s) ${unknown.join(', ')}; known: ${STAGES.map((s) => s.name).join(', ')}`);
+    throw new TelenorError('internal', `TAE_STAGES names unknown stage(s) ${unknown.join(', ')}.`, {
+      hint: `Use a comma-separated subset of ${STAGES.map((s) => s.name).join(', ')}.`,
+    });
   }
   return new Set(wanted);
 }

@@ -14,7 +14,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, parseArgs } from 'node:util';
 
-import { describeError } from '../../src/core/errors';
+import { TelenorError, describeError } from '../../src/core/errors';
 import type { Profile } from './codeServer';
 import { hostEnv } from './hostEnv';
 import { codeServerFor, type CodeServerInstall } from './install';
@@ -48,7 +48,9 @@ function parse(argv: string[]): Args {
     strict: true,
   });
   const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout must be a number of seconds, not "${values.timeout}"`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new TelenorError('internal', `--timeout must be a number of seconds, not "${values.timeout}".`, { hint: 'For example --timeout 600.' });
+  }
   return { vscode: values.vscode, grep: values.grep ?? process.env['TAE_TEST_GREP'], timeoutSeconds };
 }
 
