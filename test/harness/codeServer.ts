@@ -14,7 +14,7 @@ import { run, startManaged, tail } from './proc';
 
 /** Where one code-server run keeps its state. Logs live under `runDir` (kept); the rest is scratch. */
 export interface Profile {
-  /** `test-results/runs/<label>-<stamp>-<pid>/`: code-server.log, browser.log, vscode-logs/, screenshots. */
+  /** `test-results/runs/<label>-<stamp>-<pid>/`: code-server.log, browser.log, vscode-logs/, failure.png. */
   runDir: string;
   /** Short folder under /tmp, removed by `removeScratch`. */
   scratch: string;
@@ -25,6 +25,8 @@ export interface Profile {
   chromeProfile: string;
   codeServerLog: string;
   browserLog: string;
+  /** Drops the exit-time removal of `scratch` (for when removeScratch already did it). */
+  forgetScratch(): void;
 }
 
 /** Quiet defaults: no telemetry, tips, welcome pages, update checks or marketplace recommendations. */
@@ -61,6 +63,9 @@ export interface ProfileOptions {
 export function createProfile(options: ProfileOptions): Profile {
   const runDir = newRunDir(options.root, options.label);
   const scratch = shortTempDir('tae');
+  // If the process ends before removeScratch (Ctrl+C, a crash), /tmp is still cleaned.
+  const onExit = () => rmSync(scratch, { recursive: true, force: true });
+  process.on('exit', onExit);
   const profile: Profile = {
     runDir,
     scratch,
@@ -74,6 +79,7 @@ export function createProfile(options: ProfileOptions): Profile {
     chromeProfile: join(scratch, 'chrome'),
     codeServerLog: join(runDir, 'code-server.log'),
     browserLog: join(runDir, 'browser.log'),
+    forgetScratch: () => process.off('exit', onExit),
   };
   for (const d of [profile.userDataDir, profile.extensionsDir, profile.tmp, profile.chromeProfile, join(scratch, 'xdg-config'), join(scratch, 'xdg-data')]) {
     mkdirSync(d, { recursive: true });
@@ -109,6 +115,7 @@ export function removeScratch(profile: Profile): void {
     if (existsSync(logs)) cpSync(logs, vscodeLogsDir(profile), { recursive: true });
   } finally {
     rmSync(profile.scratch, { recursive: true, force: true });
+    profile.forgetScratch();
   }
 }
 
