@@ -37,7 +37,7 @@ export interface SpecCatalogOptions {
   timeouts?: SpecCatalogTimeouts;
   /** After a time-out or cancel, how long a silent worker may stay before it is replaced. Default 5 s. */
   stallGraceMs?: number;
-  /** Heap limits of the worker. Default: 4 GB old space (a 73 MB dereferenced spec needs ~1 GB). */
+  /** Heap limits of the worker. Default: 2 GB old space (GitHub's 73 MB dereferenced spec loads within 512 MB). */
   resourceLimits?: ResourceLimits;
   /** Passed to the worker: download limits, proxy/CA settings, example limits. */
   service?: SpecServiceOptions;
@@ -68,7 +68,7 @@ export interface LoadOptions extends RequestOptions {
 }
 
 const DEFAULT_TIMEOUTS: Required<SpecCatalogTimeouts> = { loadMs: 120_000, validateMs: 180_000, otherMs: 20_000 };
-const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 4096, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 };
+const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048, stackSizeMb: 8 };
 
 /** Thrown inside the catalog when the worker does not hold an API (it was restarted): reload, then retry. */
 class NotLoaded extends Error {}

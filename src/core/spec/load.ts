@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TelenorError } from '../errors';
 import { displayUrl, originOf } from './ids';
 import { decodeSpecBytes, parseSpec, parseText, problem, type SpecFormat } from './parse';
@@ -25,8 +25,10 @@ export interface SpecLoadOptions {
   maxRedirects?: number;
   /** Other documents a spec may pull in through `$ref`s. Default 200. */
   maxExternalDocuments?: number;
-  /** Seam for proxies and extra CAs; without one, each load uses a private Agent and closes it afterwards. */
+  /** Seam for proxies and extra CAs; without one, each download uses a private Agent and closes it afterwards. */
   dispatcher?: Dispatcher;
+  /** Like `dispatcher`, made on first use (a spec read from a file may never download anything). */
+  getDispatcher?: () => Promise<Dispatcher>;
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -101,8 +103,11 @@ export async function fetchSpecText(url: string, options: SpecLoadOptions = {}, 
   const limit = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const own = options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 1000 }) : undefined;
-  const dispatcher = options.dispatcher ?? (own as Dispatcher);
+  // undici takes ~70 ms to load: a worker that only reads files never pays for it.
+  const { Agent, request } = await import('undici');
+  const shared = options.dispatcher ?? (options.getDispatcher ? await options.getDispatcher() : undefined);
+  const own = shared === undefined ? new Agent({ keepAliveTimeout: 1000 }) : undefined;
+  const dispatcher = shared ?? (own as Dispatcher);
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let current: URL;
@@ -333,7 +338,8 @@ export async function bundleExternalRefs(
     const partial = (parser as unknown as { schema?: unknown }).schema;
     if (problems.length === 0) {
       problems.push(
-        problem('ref', `${displayName(base)}: the documents its $refs point to could not be merged (${e instanceof Error ? e.message.split('\n')[0] : 'error'}).`, {
+        // The library's message may quote a URL: its query (a token?) is cut before it reaches a message.
+        problem('ref', `${displayName(base)}: the documents its $refs point to could not be merged (${(e instanceof Error ? (e.message.split('\n')[0] ?? '') : 'error').replace(/\?[^\s'"]*/g, '')}).`, {
           hint: 'Check the $refs that point to other files.',
         }),
       );

@@ -3,9 +3,9 @@
  * validate, example and schema requests. The worker entry (worker.ts) only wires it to `parentPort`, so
  * tests and tools can also use it in-process.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TelenorError } from '../errors';
-import { createDispatcher, type TransportOptions } from '../http/transport';
+import type { TransportOptions } from '../http/transport';
 import { bodyExample, parameterExamples, type ExampleOptions } from './examples';
 import { apiIdForSource, originOf } from './ids';
 import { buildIndex, type IndexHooks } from './indexer';
@@ -21,7 +21,7 @@ import { validateDocument } from './validate';
 export type SpecTransportSettings = Pick<TransportOptions, 'proxy' | 'noProxy' | 'strictSSL' | 'extraCaCertsPath' | 'connectTimeoutMs'>;
 
 export interface SpecServiceOptions {
-  load?: Omit<SpecLoadOptions, 'dispatcher'>;
+  load?: Omit<SpecLoadOptions, 'dispatcher' | 'getDispatcher'>;
   /** Proxy / CA settings for downloading specs; a plain Agent without them. */
   transport?: SpecTransportSettings;
   examples?: ExampleOptions;
@@ -39,7 +39,7 @@ interface LoadedSpec {
 
 export class SpecService {
   private readonly specs = new Map<string, LoadedSpec>();
-  private dispatcher: Dispatcher | undefined;
+  private dispatcher: Promise<Dispatcher> | undefined;
 
   constructor(private readonly options: SpecServiceOptions = {}) {}
 
@@ -47,9 +47,12 @@ export class SpecService {
     return this.specs.has(apiId);
   }
 
-  private network(): Dispatcher {
-    // Made on first download, so a worker that only reads files never builds TLS contexts.
-    this.dispatcher ??= this.options.transport ? createDispatcher(this.options.transport) : new Agent({ keepAliveTimeout: 4000 });
+  /** Made on first download: undici (and TLS contexts) cost ~70 ms to load, which file-only work never pays. */
+  private network(): Promise<Dispatcher> {
+    const transport = this.options.transport;
+    this.dispatcher ??= transport
+      ? import('../http/transport').then((m) => m.createDispatcher(transport))
+      : import('undici').then((m) => new m.Agent({ keepAliveTimeout: 4000 }));
     return this.dispatcher;
   }
 
@@ -67,8 +70,7 @@ export class SpecService {
   async load(source: SpecSource, signal?: AbortSignal, hooks: IndexHooks = {}): Promise<LoadResult> {
     const id = apiIdForSource(source);
     const origin = originOf(source);
-    const loadOptions: SpecLoadOptions = { ...this.options.load };
-    if (source.kind === 'url' || source.kind === 'file' || source.kind === 'builtin') loadOptions.dispatcher = this.network();
+    const loadOptions: SpecLoadOptions = { ...this.options.load, getDispatcher: () => this.network() };
     const outcome = await loadSpecDocument(source, loadOptions, signal);
     if (!outcome.ok) return { ok: false, origin, source, problems: outcome.problems };
     const ctx = { id, source, origin, specVersion: outcome.specVersion, ...(outcome.base && /^https?:/i.test(outcome.base) ? { baseUrl: outcome.base } : {}) };
@@ -114,6 +116,6 @@ export class SpecService {
     this.specs.clear();
     const d = this.dispatcher;
     this.dispatcher = undefined;
-    if (d) await d.close().catch(() => undefined);
+    if (d) await d.then((x) => x.close()).catch(() => undefined);
   }
 }
