@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isErrorKind } from '../../src/core/errors';
-import { fetchSpecText, loadSpecDocument } from '../../src/core/spec/load';
+import { fetchSpecText, hasExternalRefs, loadSpecDocument } from '../../src/core/spec/load';
 import { SpecService } from '../../src/core/spec/service';
 import type { LoadResult, SpecProblem } from '../../src/core/spec/types';
 import { fixture, send, startServer, type TestServer } from '../fixtures/specs/helpers';
@@ -193,6 +193,15 @@ describe('spec load', () => {
     const loading = loadSpecDocument({ kind: 'url', url: `${server.url}/slow` }, { timeoutMs: 10_000 }, controller.signal);
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(loading, (e: unknown) => isErrorKind(e, 'cancelled'));
+  });
+
+  it('spots external $refs in the text in every spelling, and ignores local ones', () => {
+    for (const text of ['{"$ref": "other.json#/A"}', "$ref: './a.yaml'", '$ref: a.yaml#/B', '$ref: >-\n  https://x.test/s.yaml#/C', '"$ref":"http://x/y.json"']) {
+      assert.equal(hasExternalRefs(text), true, text);
+    }
+    for (const text of ['{"$ref": "#/A"}', "$ref: '#/a'", '$ref: >-\n    #/components/x', '"$ref":"#/x"', 'description: uses $ref values', '$ref:', '{"$ref" : "#"}']) {
+      assert.equal(hasExternalRefs(text), false, text);
+    }
   });
 
   it('reports missing files and folders by name', async () => {
