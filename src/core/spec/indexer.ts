@@ -96,6 +96,11 @@ function assignDefined<T extends object>(target: T, extra: { [K in keyof T]?: T[
   return target;
 }
 
+/** Sets `target[key]` unless `value` is undefined; the per-field form of `assignDefined` for hot paths. */
+function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
 /** JSON type of a schema for a form control; 3.1 type arrays give their first non-null member. */
 function schemaType(schema: JsonObject | undefined): string | undefined {
   if (!schema) return undefined;
@@ -105,6 +110,26 @@ function schemaType(schema: JsonObject | undefined): string | undefined {
   if (isObject(schema['properties'])) return 'object';
   if (schema['items'] !== undefined) return 'array';
   return undefined;
+}
+
+/**
+ * The keywords a form control needs, from an OpenAPI 3 parameter's schema or a Swagger 2.0 parameter
+ * (which carries them itself).
+ */
+function copyValueFields(param: ParameterInfo, s: JsonObject, type: string | undefined, itemsType: string | undefined, items: JsonObject | undefined): void {
+  put(param, 'type', type);
+  put(param, 'format', str(s['format']));
+  if (Array.isArray(s['enum'])) param.enum = s['enum'];
+  put(param, 'default', s['default']);
+  put(param, 'pattern', str(s['pattern']));
+  put(param, 'minimum', num(s['minimum']));
+  put(param, 'maximum', num(s['maximum']));
+  if (items) {
+    const info: NonNullable<ParameterInfo['items']> = {};
+    put(info, 'type', itemsType);
+    if (Array.isArray(items['enum'])) info.enum = items['enum'];
+    param.items = info;
+  }
 }
 
 function normalizeServerUrl(url: string): string {
@@ -541,11 +566,9 @@ class Indexer {
       responses: this.responses(raw, opPointer),
       security,
     };
-    assignDefined(op, {
-      operationId: str(raw['operationId']),
-      summary: str(raw['summary']) ?? str(f.item.value['summary']),
-      description: str(raw['description']) ?? str(f.item.value['description']),
-    });
+    put(op, 'operationId', str(raw['operationId']));
+    put(op, 'summary', str(raw['summary']) ?? str(f.item.value['summary']));
+    put(op, 'description', str(raw['description']) ?? str(f.item.value['description']));
     const requestBody = this.is2 ? this.requestBody2(raw, bodyParam, formFields) : this.requestBody3(raw, opPointer);
     if (requestBody) op.requestBody = requestBody;
     if (!this.is2) {
@@ -578,6 +601,8 @@ class Indexer {
       in: where,
       required: where === 'path' ? true : raw['required'] === true,
     };
+    put(param, 'description', str(raw['description']));
+    if (raw['deprecated'] === true) param.deprecated = true;
     let example: unknown = raw['example'];
     if (example === undefined && isObject(raw['examples'])) {
       const first = Object.entries(raw['examples'])[0];
@@ -586,23 +611,15 @@ class Indexer {
         if (ex.ok && isObject(ex.value)) example = ex.value['value'];
       }
     }
-    if (example === undefined && s) example = s['example'] ?? (Array.isArray(s['examples']) ? s['examples'][0] : undefined);
-    const items = s && s['items'] !== undefined ? this.schemaAt(s['items'], childPointer(schema?.pointer ?? p.pointer, 'items'))?.value : undefined;
-    return assignDefined(param, {
-      description: str(raw['description']),
-      deprecated: raw['deprecated'] === true ? true : undefined,
-      type: schemaType(s),
-      format: s ? str(s['format']) : undefined,
-      enum: s && Array.isArray(s['enum']) ? s['enum'] : undefined,
-      default: s ? s['default'] : undefined,
-      example,
-      items: items ? assignDefined({}, { type: schemaType(items), enum: Array.isArray(items['enum']) ? items['enum'] : undefined }) : undefined,
-      style: str(raw['style']),
-      explode: typeof raw['explode'] === 'boolean' ? raw['explode'] : undefined,
-      pattern: s ? str(s['pattern']) : undefined,
-      minimum: s ? num(s['minimum']) : undefined,
-      maximum: s ? num(s['maximum']) : undefined,
-    });
+    if (s) {
+      if (example === undefined) example = s['example'] ?? (Array.isArray(s['examples']) ? s['examples'][0] : undefined);
+      const items = s['items'] !== undefined ? this.schemaAt(s['items'], childPointer(schema?.pointer ?? p.pointer, 'items'))?.value : undefined;
+      copyValueFields(param, s, schemaType(s), items && schemaType(items), items);
+    }
+    put(param, 'example', example);
+    put(param, 'style', str(raw['style']));
+    if (typeof raw['explode'] === 'boolean') param.explode = raw['explode'];
+    return param;
   }
 
   private parameter2(raw: JsonObject): ParameterInfo {
@@ -612,7 +629,6 @@ class Indexer {
       in: where,
       required: where === 'path' ? true : raw['required'] === true,
     };
-    const items = isObject(raw['items']) ? raw['items'] : undefined;
     // Swagger 2.0 collectionFormat → the OpenAPI 3 style/explode that serializes the same way.
     const format = str(raw['collectionFormat']) ?? (raw['type'] === 'array' ? 'csv' : undefined);
     let style: string | undefined;
@@ -626,20 +642,13 @@ class Indexer {
     } else if (format === 'ssv') style = 'spaceDelimited';
     else if (format === 'pipes') style = 'pipeDelimited';
     else if (format === 'tsv') style = 'tabDelimited';
-    return assignDefined(param, {
-      description: str(raw['description']),
-      type: str(raw['type']),
-      format: str(raw['format']),
-      enum: Array.isArray(raw['enum']) ? raw['enum'] : undefined,
-      default: raw['default'],
-      example: raw['x-example'],
-      items: items ? assignDefined({}, { type: str(items['type']), enum: Array.isArray(items['enum']) ? items['enum'] : undefined }) : undefined,
-      style,
-      explode,
-      pattern: str(raw['pattern']),
-      minimum: num(raw['minimum']),
-      maximum: num(raw['maximum']),
-    });
+    put(param, 'description', str(raw['description']));
+    const items = isObject(raw['items']) ? raw['items'] : undefined;
+    copyValueFields(param, raw, str(raw['type']), items && str(items['type']), items);
+    put(param, 'example', raw['x-example']);
+    put(param, 'style', style);
+    put(param, 'explode', explode);
+    return param;
   }
 
   // ------------------------------------------------------------------------------------ bodies
@@ -742,7 +751,9 @@ class Indexer {
         : isObject(r.value['content'])
           ? Object.keys(r.value['content'])
           : [];
-      out.push(assignDefined<ResponseInfo>({ status, mediaTypes }, { description: str(r.value['description']) }));
+      const response: ResponseInfo = { status, mediaTypes };
+      put(response, 'description', str(r.value['description']));
+      out.push(response);
     }
     return out;
   }

@@ -13,7 +13,7 @@ export type WorkerRequest =
   | { type: 'parameterExamples'; apiId: string; operationId: string }
   | { type: 'resolveSchema'; apiId: string; pointer: string; depth?: number }
   | { type: 'unload'; apiId: string }
-  /** Answered at once: used to start the worker ahead of the first load. */
+  /** Starts the worker ahead of the first load; the first ping also warms up the indexer (warmup.ts). */
   | { type: 'ping' };
 
 export type ToWorker = { kind: 'request'; id: number; request: WorkerRequest } | { kind: 'cancel'; id: number };

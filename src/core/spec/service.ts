@@ -16,6 +16,7 @@ import { finishProblems } from './problems';
 import { resolveSchemaForDisplay } from './schema';
 import type { BodyExample, LoadResult, ResolvedSchema, SpecProblem, SpecSource, SpecVersion } from './types';
 import { validateDocument } from './validate';
+import { warmUpEngine } from './warmup';
 
 /** The network settings a worker can receive (plain data: functions cannot cross the thread boundary). */
 export type SpecTransportSettings = Pick<TransportOptions, 'proxy' | 'noProxy' | 'strictSSL' | 'extraCaCertsPath' | 'connectTimeoutMs'>;
@@ -39,9 +40,17 @@ interface LoadedSpec {
 
 export class SpecService {
   private readonly specs = new Map<string, LoadedSpec>();
+  private warmedUp = false;
   private dispatcher: Promise<Dispatcher> | undefined;
 
   constructor(private readonly options: SpecServiceOptions = {}) {}
+
+  /** Compiles the hot load path once (see warmup.ts); later calls do nothing. */
+  warmUp(): void {
+    if (this.warmedUp) return;
+    this.warmedUp = true;
+    warmUpEngine();
+  }
 
   has(apiId: string): boolean {
     return this.specs.has(apiId);

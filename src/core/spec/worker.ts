@@ -20,12 +20,14 @@ function apiIdOf(request: WorkerRequest): string | undefined {
 const CHUNK_CHARS = 128 * 1024;
 
 /**
- * Streams operations to the host while the indexer is still working, in ~128 KB slices: the host parses
- * one slice while the next is built, and no single parse on its thread takes long.
+ * Streams operations to the host while the indexer is still working, in slices of about CHUNK_CHARS: the
+ * host parses one slice while the next is built, and no single parse on its thread takes long. Slices are
+ * stringified whole (one string per slice, not one per operation); their size in operations adapts to the
+ * average operation seen so far.
  */
 class OperationStream {
-  private parts: string[] = [];
-  private size = 0;
+  private batch: OperationInfo[] = [];
+  private perSlice = 32;
 
   constructor(
     private readonly id: number,
@@ -33,17 +35,17 @@ class OperationStream {
   ) {}
 
   add(op: OperationInfo): void {
-    const json = JSON.stringify(op);
-    this.parts.push(json);
-    this.size += json.length;
-    if (this.size >= CHUNK_CHARS) this.flush();
+    this.batch.push(op);
+    if (this.batch.length >= this.perSlice) this.flush();
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    this.post({ kind: 'chunk', id: this.id, json: `[${this.parts.join(',')}]` });
-    this.parts = [];
-    this.size = 0;
+    if (this.batch.length === 0) return;
+    const json = JSON.stringify(this.batch);
+    this.post({ kind: 'chunk', id: this.id, json });
+    const average = json.length / this.batch.length;
+    this.perSlice = Math.max(1, Math.floor(CHUNK_CHARS / Math.max(1, average)));
+    this.batch = [];
   }
 }
 
@@ -71,6 +73,7 @@ async function handle(service: SpecService, id: number, request: WorkerRequest, 
     case 'unload':
       return reply(service.unload(request.apiId));
     case 'ping':
+      service.warmUp();
       return reply(true);
   }
 }
