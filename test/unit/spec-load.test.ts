@@ -151,6 +151,18 @@ describe('spec load', () => {
     assert.match(p.message, /ECONNREFUSED/);
   });
 
+  it('turns broken proxy/CA settings into a problem that names the setting', async () => {
+    const badCa = new SpecService({ transport: { extraCaCertsPath: fixture('does-not-exist.pem') } });
+    try {
+      const p = failed(await badCa.load({ kind: 'url', url: `${server.url}/spec.yaml` }));
+      assert.equal(p.code, 'network');
+      assert.match(p.message, /extra CA/);
+      assert.ok(p.hint);
+    } finally {
+      await badCa.dispose();
+    }
+  });
+
   it('refuses non-http URLs', async () => {
     const r = await fetchSpecText('ftp://example.test/spec.yaml');
     assert.equal(r.ok, false);

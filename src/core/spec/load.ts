@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
-import { TelenorError } from '../errors';
+import { TelenorError, isTelenorError } from '../errors';
 import { displayUrl, originOf } from './ids';
 import { decodeSpecBytes, parseSpec, parseText, problem, type SpecFormat } from './parse';
 import { isObject, type JsonObject } from './pointer';
@@ -105,7 +105,20 @@ export async function fetchSpecText(url: string, options: SpecLoadOptions = {}, 
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   // undici takes ~70 ms to load: a worker that only reads files never pays for it.
   const { Agent, request } = await import('undici');
-  const shared = options.dispatcher ?? (options.getDispatcher ? await options.getDispatcher() : undefined);
+  let shared = options.dispatcher;
+  if (shared === undefined && options.getDispatcher) {
+    try {
+      shared = await options.getDispatcher();
+    } catch (e) {
+      // Bad proxy or CA settings: every download would fail the same way, so say which setting.
+      return {
+        ok: false,
+        problem: problem('network', `${origin}: could not be downloaded (${isTelenorError(e) ? e.message : 'network settings'})`, {
+          hint: isTelenorError(e) && e.hint ? e.hint : 'Check the proxy and certificate settings.',
+        }),
+      };
+    }
+  }
   const own = shared === undefined ? new Agent({ keepAliveTimeout: 1000 }) : undefined;
   const dispatcher = shared ?? (own as Dispatcher);
   const timeout = AbortSignal.timeout(timeoutMs);
