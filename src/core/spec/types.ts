@@ -16,6 +16,11 @@ export type SpecSource =
   | { kind: 'text'; text: string; origin: string };
 
 export interface ServerInfo {
+  /**
+   * Without a trailing slash. Relative (`/v1`) when the spec says so and was not loaded from a URL (a spec
+   * loaded from a URL has relative servers resolved against that URL, and `/` when it declares none).
+   * Swagger 2.0 `host` + `basePath` + `schemes` give one entry per scheme.
+   */
   url: string;
   description?: string;
   /** OpenAPI 3 server variables, already defaulted when building `url`. */
@@ -184,9 +189,17 @@ export interface ApiSummary {
   securitySchemes: Record<string, SecuritySchemeInfo>;
   /** Document-level security requirement. */
   security: SecurityRequirement[];
-  /** Document-level vendor extensions (x-…), used by auth presets (e.g. `x-telenor-auth`). */
+  /**
+   * Document-level vendor extensions (x-…), used by auth presets (e.g. `x-telenor-auth`). A very large
+   * value (GitHub's `x-webhooks`) is replaced by `{ "$ref": "#/x-name", "x-unresolved": "size" }`; fetch it
+   * with `SpecCatalog.resolveSchema` if needed.
+   */
   extensions: Record<string, unknown>;
-  /** Tags in document order; operations without tags go to a synthetic `default` tag. */
+  /**
+   * Tags in document order (declared ones first, then the others as first used); operations without tags
+   * go to a synthetic `default` tag; declared tags without operations are left out. OpenAPI 3.1
+   * `webhooks` are requests the API makes, not ones you send, so they are not operations here.
+   */
   tags: TagInfo[];
   operationCount: number;
 }
