@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { isTelenorError, type ErrorKind, type TelenorError } from '../../src/core/errors';
 import { sendRequest, type SendRequestOptions } from '../../src/core/http/send';
 import type { AuthHeaderProvider, Headers, PreparedRequest } from '../../src/core/http/types';
@@ -401,44 +401,8 @@ describe('http/send: sendRequest over real HTTP', function () {
     });
   });
 
-  describe('overhead', () => {
-    it('adds little over a raw undici request on loopback', async function () {
-      this.timeout(30_000);
-      const dispatcher = new Agent();
-      const url = `${server.url}/echo`;
-      const rounds = 300;
-      const raw = async (): Promise<void> => {
-        const res = await request(url, { dispatcher });
-        await res.body.text();
-      };
-      const ours = async (): Promise<void> => {
-        await sendRequest({ method: 'GET', url, headers: {} }, { ...base(), dispatcher });
-      };
-      const time = async (fn: () => Promise<void>): Promise<number> => {
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < rounds; i++) await fn();
-        return Number(process.hrtime.bigint() - t0) / 1e6;
-      };
-      try {
-        for (let i = 0; i < 50; i++) {
-          await raw();
-          await ours();
-        }
-        // Interleaved best-of-3 to keep the shared machine's noise out of the ratio.
-        const rawTimes: number[] = [];
-        const ourTimes: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          rawTimes.push(await time(raw));
-          ourTimes.push(await time(ours));
-        }
-        const ratio = Math.min(...ourTimes) / Math.min(...rawTimes);
-        assert.ok(ratio < 1.15, `overhead ratio ${ratio.toFixed(2)} (budget 1.15)`);
-        this.test!.title += ` (ratio ${ratio.toFixed(2)})`;
-      } finally {
-        await dispatcher.close();
-      }
-    });
-  });
+  // Send-path overhead against raw undici is measured by the benchmarks (bench/), not asserted here:
+  // timing assertions in tests flake on a busy machine and prove nothing about regressions.
 });
 
 function memory(): number {
