@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { describeError, isErrorKind } from '../core/errors';
+import type { Log } from './log';
+
+/**
+ * Every command id the extension registers. Kept as data so the manifest test can check that each one is
+ * declared in package.json (and vice versa), and so features register through one function.
+ */
+export const COMMAND_IDS = [
+  'telenor.refresh',
+  'telenor.addSpecFile',
+  'telenor.addSpecUrl',
+  'telenor.removeSpec',
+  'telenor.filter',
+  'telenor.clearFilter',
+  'telenor.showSpecProblems',
+  'telenor.switchEnvironment',
+  'telenor.setCredentials',
+  'telenor.useSandboxCredentials',
+  'telenor.clearCredentials',
+  'telenor.signIn',
+  'telenor.signOut',
+  'telenor.renewToken',
+  'telenor.showTokenInspector',
+  'telenor.openRequest',
+  'telenor.send',
+  'telenor.cancelRequest',
+  'telenor.copyAsCurl',
+  'telenor.copyAsCurlWithSecrets',
+  'telenor.insertSnippet',
+  'telenor.openResponseInEditor',
+  'telenor.clearHistory',
+  'telenor.startSandbox',
+  'telenor.stopSandbox',
+  'telenor.openDocs',
+  'telenor.showLog',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];
+export type CommandHandler = (...args: unknown[]) => unknown;
+export type CommandTable = Partial<Record<CommandId, CommandHandler>>;
+
+/**
+ * Registers a table of handlers. Each handler is wrapped so that a failure becomes one clear error
+ * notification plus a log line, instead of an unhandled rejection that VS Code reports as a bare stack.
+ * Cancellation is silent: the person asked for it. The handler's return value is passed through (tests
+ * and other commands use it).
+ */
+export function registerCommands(table: CommandTable, log: Log): vscode.Disposable {
+  const disposables = Object.entries(table).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await (handler as CommandHandler)(...args);
+      } catch (e) {
+        if (isErrorKind(e, 'cancelled')) return undefined;
+        log.error(`${id} failed:`, e);
+        void vscode.window.showErrorMessage(describeError(e));
+        return undefined;
+      }
+    }),
+  );
+  return vscode.Disposable.from(...disposables);
+}
