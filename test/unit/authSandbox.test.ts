@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
 import { isErrorKind, isTelenorError } from '../../src/core/errors';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
+import { sendRequest } from '../../src/core/http/send';
 import {
   AuthService,
   exchangeAuthorizationCode,
@@ -466,6 +467,32 @@ describe('auth against the sandbox', function () {
       const after = sandboxLog.filter((l) => / POST \/oauth\/v2\/token /.test(l)).length;
       assert.equal(after - before, 1);
       assert.equal(new Set(all.map((h) => h['Authorization'])).size, 1);
+    });
+
+    it('200 sends rejected at once (token killed at the sandbox) renew the token exactly once', async () => {
+      // Its own sandbox with rate limits off: 400 requests in a burst would otherwise meet spike arrest.
+      const log: string[] = [];
+      const sb = await startSandbox({ port: 0, rateLimit: false, logger: (l) => log.push(l) });
+      try {
+        const profile = profileFor(sb, api('Mobile Subscription Info API', { region: 'no', grant: 'no-password' }));
+        const svc = service(noCreds());
+        const provider = svc.headerProvider(profile, 'sandbox');
+        const dead = remember(await svc.token(profile, 'sandbox'));
+        // Log the token out behind the cache's back: every send's first attempt gets 401/40105.
+        assert.equal((await call(`${sb.url}/oauth/v2/logout`, { Authorization: `Bearer ${dead.accessToken}` })).status, 200);
+        const tokenRequests = (): number => log.filter((l) => / POST \/oauth\/v2\/token /.test(l)).length;
+        const before = tokenRequests();
+        const url = `${sb.url}/organizations/v1/organizations`;
+        const results = await Promise.all(
+          Array.from({ length: 200 }, () => sendRequest({ method: 'GET', url, headers: {} }, { timeoutMs: 20_000, maxBodyBytes: 65_536, auth: provider })),
+        );
+        assert.deepEqual([...new Set(results.map((r) => r.status))], [200]);
+        assert.ok(results.every((r) => r.retriedAfter401), 'every send was first rejected, then retried');
+        // One renewal for the whole burst: a rejected send must not drop a token another send already renewed.
+        assert.equal(tokenRequests() - before, 1);
+      } finally {
+        await sb.close();
+      }
     });
 
     it('with a 2-second TTL: the token dies at the sandbox and the cache fetches a new one', async () => {

@@ -64,6 +64,17 @@ export interface TokenOptions {
   signal?: AbortSignal;
 }
 
+/** The token values a rejected request carried (`Authorization: <type> <token>` and `X-JWT`). */
+function rejectedTokens(headers: Headers): Set<string> {
+  const used = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') used.add(value.replace(/^\S+\s+/, ''));
+    else if (lower === 'x-jwt') used.add(value);
+  }
+  return used;
+}
+
 function pick(credentials: CredentialSet, profile: AuthProfile): CredentialSet {
   // Only the kinds this profile uses go into the cache key: changing the machine user must not drop a
   // Sweden token.
@@ -116,11 +127,24 @@ export class AuthService extends Disposable {
     return headers;
   }
 
-  /** For the send path: headers per request; `invalidate()` after a 401 makes the next call fetch anew. */
+  /**
+   * For the send path: headers per request. `invalidate(rejected)` after a 401 drops the token only if it
+   * is still the one that was rejected, so a burst of rejected requests causes one renewal, not one each.
+   */
   headerProvider(profile: AuthProfile, environment: EnvironmentId): AuthHeaderProvider {
     return {
       headers: (signal) => this.authHeaders(profile, environment, signal),
-      invalidate: () => this.forget(profile, environment),
+      invalidate: (rejected) => {
+        if (rejected === undefined) {
+          this.forget(profile, environment);
+          return;
+        }
+        const used = rejectedTokens(rejected);
+        this.cache.invalidateWhere(
+          (key) => keyBelongsTo(key, environment, profile.id),
+          (token) => used.has(token.accessToken) || (token.jwt !== undefined && used.has(token.jwt.token)),
+        );
+      },
     };
   }
 

@@ -149,9 +149,27 @@ export class TokenCache implements IDisposable {
     if (had) this.changed.fire({ key, reason: 'invalidated', token: undefined });
   }
 
-  /** Forget every token whose key matches (e.g. every key of one environment after its base URL changed). */
-  invalidateWhere(predicate: (key: string) => boolean): void {
-    for (const key of new Set([...this.entries.keys(), ...this.flights.keys()])) if (predicate(key)) this.invalidate(key);
+  /**
+   * Forget every token whose key matches (e.g. every key of one environment after its base URL changed).
+   * With `stillHolds`, only keys whose cached token matches it are dropped: a key with no cached token or a
+   * different one (already renewed, or being renewed right now) is left alone.
+   */
+  invalidateWhere(predicate: (key: string) => boolean, stillHolds?: (token: TokenSet) => boolean): void {
+    for (const key of new Set([...this.entries.keys(), ...this.flights.keys()])) {
+      if (!predicate(key)) continue;
+      if (stillHolds !== undefined) {
+        const entry = this.entries.get(key);
+        if (entry === undefined || !stillHolds(entry)) continue;
+        if (this.flights.has(key)) {
+          // A renewal is already under way (refresh ahead of expiry): drop only the rejected token and let
+          // that renewal deliver the new one, rather than discarding it and starting a second fetch.
+          this.entries.delete(key);
+          this.changed.fire({ key, reason: 'invalidated', token: undefined });
+          continue;
+        }
+      }
+      this.invalidate(key);
+    }
   }
 
   keys(): string[] {

@@ -66,7 +66,7 @@ export async function sendRequest(prepared: PreparedRequest, options: SendReques
         const www = headerValue(result.headers, 'www-authenticate');
         if (isTokenRejection(result.status, result.body, www)) {
           // One renewal, never more: a second rejection of a brand-new token will not change on a third try.
-          auth.invalidate();
+          auth.invalidate(authHeaders);
           renewed = true;
           continue;
         }

@@ -25,12 +25,15 @@ export interface PreparedRequest {
 }
 
 /**
- * Supplies auth headers for a request. `invalidate()` is called once when the API answers a 401 that
- * means "expired or invalid token"; the next `headers()` must then fetch a fresh token.
+ * Supplies auth headers for a request. `invalidate(rejected)` is called once when the API answers a 401
+ * that means "expired or invalid token", with the headers that were rejected; the next `headers()` must
+ * then return a fresh token. Passing the rejected headers matters under concurrency: when many requests
+ * are rejected at once, only the token they used may be dropped — not the one another request has
+ * already fetched in the meantime (that would turn one renewal into one per request).
  */
 export interface AuthHeaderProvider {
   headers(signal?: AbortSignal): Promise<Headers>;
-  invalidate(): void;
+  invalidate(rejected?: Headers): void;
 }
 
 export interface SendOptions {
