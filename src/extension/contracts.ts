@@ -10,6 +10,7 @@ import type { AuthHeaderProvider, RequestValues } from '../core/http/types';
 import type { SpecCatalog } from '../core/spec/catalog';
 import type { ApiIndex, ApiSummary, OperationInfo, SpecProblem, SpecSource } from '../core/spec/types';
 import type { RegionUrls } from './settings';
+import type { Dispatcher } from 'undici';
 
 // ---------------------------------------------------------------------------------------------- specs
 
@@ -82,6 +83,11 @@ export interface AuthController {
   tokenStatus(api: ApiSummary, environment?: EnvironmentId): TokenStatus | undefined;
   signIn(api: ApiSummary, environment?: EnvironmentId): Promise<void>;
   signOut(api: ApiSummary, environment?: EnvironmentId): Promise<void>;
+  /**
+   * The undici dispatcher the auth code sends through (proxy, extra CAs from settings), so API calls from
+   * the request panel use the same network setup. Optional: without it the panel makes its own from settings.
+   */
+  dispatcher?(): Dispatcher | undefined;
 }
 
 // ------------------------------------------------------------------------------------- request panel
