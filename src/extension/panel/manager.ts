@@ -102,7 +102,8 @@ export class RequestPanelManager implements RequestPanels, vscode.Disposable {
     const webviewPanel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
       `${op.method.toUpperCase()} ${op.path}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
+      // Beside the code the first time; later panels join the request panels' group instead of splitting again.
+      { viewColumn: this.activePanel()?.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
       { enableScripts: true, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist', 'webview')] },
     );
     return this.adopt(webviewPanel, target.apiId, target.operationId, form, values?.body === undefined);
@@ -135,8 +136,8 @@ export class RequestPanelManager implements RequestPanels, vscode.Disposable {
     return panel;
   }
 
-  /** The serializer: a panel from the last session comes back with its (secret-free) inputs. */
-  private async restore(webviewPanel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+  /** The serializer: a panel from the last session comes back with its (secret-free) inputs. Public for tests. */
+  async restore(webviewPanel: vscode.WebviewPanel, raw: unknown): Promise<void> {
     const state = parsePanelState(raw);
     if (!state.ok) {
       this.deps.log.warn(`request panel: cannot restore a panel (${state.error}); closing it`);

@@ -117,6 +117,11 @@ export class RequestPanel implements vscode.Disposable {
     return historyKey(this.apiId, this.operationId);
   }
 
+  /** True once the webview said `ready` (and until it is hidden): messages reach it. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   get isSending(): boolean {
     return this.inFlight !== undefined;
   }
