@@ -63,6 +63,7 @@ export class Services implements vscode.Disposable {
         catalog: this.catalog,
         settings: this.settings,
         state: context.globalState,
+        secrets: context.secrets,
         builtinDir: join(distDir, 'specs'),
         log: this.log,
       }),
@@ -94,7 +95,15 @@ export class Services implements vscode.Disposable {
       }),
     );
     this.tree = this.own(
-      new ApiTree({ specs: this.specs, environments: this.environments, auth: this.auth, activeApi: this.activeApi, panels: this.panels, log: this.log }),
+      new ApiTree({
+        specs: this.specs,
+        environments: this.environments,
+        auth: this.auth,
+        activeApi: this.activeApi,
+        panels: this.panels,
+        log: this.log,
+        extensionUri: context.extensionUri,
+      }),
     );
     this.hover = this.own(new HoverFeature({ specs: this.specs, panels: this.panels, lazy: this.lazy, settings: this.settings, log: this.log }));
 
