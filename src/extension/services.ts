@@ -68,7 +68,16 @@ export class Services implements vscode.Disposable {
         log: this.log,
       }),
     );
-    this.credentials = this.own(new CredentialStore({ secrets: context.secrets, redactor: this.redactor, log: this.log }));
+    this.credentials = this.own(
+      new CredentialStore({
+        secrets: context.secrets,
+        redactor: this.redactor,
+        log: this.log,
+        environments: this.environments,
+        activeApi: this.activeApi,
+        settings: this.settings,
+      }),
+    );
     this.auth = this.own(
       new AuthControllerImpl({
         lazy: this.lazy,
