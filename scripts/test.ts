@@ -3,6 +3,8 @@
  * first failure, then a table of what ran.
  *
  *   unit        mocha with .mocharc.json in plain Node (test/unit, the sandbox over real HTTP)
+ *   bench-quick `bench/run.ts --quick`: small benchmarks whose ratios are printed, never judged (only a
+ *               crashed benchmark fails it); figures in bench/results/latest.json
  *   host-1.100  the in-host suite (test/vscode) in code-server 4.100.3 = VS Code 1.100.3 on Node 20
  *   host-1.139  the same in code-server 4.139.1 = VS Code 1.139.1 on Node 24
  *   ui          `npm run package`, then the UI tests (test/ui) in Chromium with the .vsix installed
@@ -32,6 +34,7 @@ async function node(root: string, script: string, args: string[] = []): Promise<
 
 const STAGES: readonly Stage[] = [
   { name: 'unit', what: 'unit tests (plain Node)', run: (root) => node(root, 'node_modules/mocha/bin/mocha.js', ['--config', '.mocharc.json']) },
+  { name: 'bench-quick', what: 'quick benchmarks (ratios printed, not judged)', run: (root) => node(root, 'out/bench/run.js', ['--quick']) },
   { name: 'host-1.100', what: 'in-host suite, VS Code 1.100 / Node 20', run: (root) => node(root, 'out/test/harness/runInHost.js', ['--vscode', '1.100']) },
   { name: 'host-1.139', what: 'in-host suite, VS Code 1.139 / Node 24', run: (root) => node(root, 'out/test/harness/runInHost.js', ['--vscode', '1.139']) },
   {

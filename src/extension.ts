@@ -6,10 +6,12 @@ import { Services } from './extension/services';
  * the extension's exports: the in-host tests drive the services through it (other extensions should use
  * the "telenor" authentication provider instead).
  */
-export function activate(context: vscode.ExtensionContext): Services {
+export function activate(context: vscode.ExtensionContext): Services & { activationMs: number } {
+  const started = performance.now();
   const services = new Services(context);
   context.subscriptions.push(services);
-  return services;
+  // How long building everything took, read by the in-host benchmark (bench/host) for the 20 ms budget.
+  return Object.assign(services, { activationMs: performance.now() - started });
 }
 
 export function deactivate(): void {

@@ -2,7 +2,10 @@
  * Runs the in-host mocha suite (out/test/vscode/index.js → `run()`) inside the Node extension host of a real
  * VS Code (code-server), with the extension loaded unpackaged from the repo root.
  *
- *   node out/test/harness/runInHost.js [--vscode 1.100|1.139] [--grep <pattern>] [--timeout <seconds>]
+ *   node out/test/harness/runInHost.js [--vscode 1.100|1.139] [--grep <pattern>] [--timeout <seconds>] [--tests <dir>]
+ *
+ * `--tests` names another built folder whose index.js exports `run()` (default out/test/vscode); the
+ * in-host benchmark (out/bench/host) uses it.
  *
  * Exit code: the suite's (0 pass, 1 fail), 124 on timeout, 2 when the harness itself failed. When the
  * workbench settles it calls `window.codeAutomationExit(code)`; the extension host's console (the mocha
@@ -11,7 +14,7 @@
  * The extension host gets the variables of ./hostEnv.ts (repo root, scratch and results folders…).
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 
 import { TelenorError, describeError } from '../../src/core/errors';
@@ -35,6 +38,8 @@ interface Args {
   vscode: string;
   grep: string | undefined;
   timeoutSeconds: number;
+  /** Absolute folder of the suite's index.js. */
+  testsDir: string | undefined;
 }
 
 function parse(argv: string[]): Args {
@@ -44,6 +49,7 @@ function parse(argv: string[]): Args {
       vscode: { type: 'string', default: '1.100' },
       grep: { type: 'string' },
       timeout: { type: 'string', default: '600' },
+      tests: { type: 'string' },
     },
     strict: true,
   });
@@ -51,12 +57,14 @@ function parse(argv: string[]): Args {
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new TelenorError('internal', `--timeout must be a number of seconds, not "${values.timeout}".`, { hint: 'For example --timeout 600.' });
   }
-  return { vscode: values.vscode, grep: values.grep ?? process.env['TAE_TEST_GREP'], timeoutSeconds };
+  const testsDir = values.tests === undefined ? undefined : resolve(values.tests);
+  return { vscode: values.vscode, grep: values.grep ?? process.env['TAE_TEST_GREP'], timeoutSeconds, testsDir };
 }
 
 async function runInHost(args: Args): Promise<number> {
   const root = repoRoot();
-  const testsIndex = join(root, 'out', 'test', 'vscode', 'index.js');
+  const testsDir = args.testsDir ?? join(root, 'out', 'test', 'vscode');
+  const testsIndex = join(testsDir, 'index.js');
   if (!existsSync(testsIndex)) {
     console.error(`[host] ${testsIndex} is missing. Build first: node esbuild.mjs`);
     return HARNESS_FAILED;
@@ -76,7 +84,7 @@ async function runInHost(args: Args): Promise<number> {
       workspaceFrom: join(root, 'test', 'fixtures', 'workspace'),
       payload: [
         ['extensionDevelopmentPath', root],
-        ['extensionTestsPath', join(root, 'out', 'test', 'vscode')],
+        ['extensionTestsPath', testsDir],
         ['skipWelcome', 'true'],
         ['skipReleaseNotes', 'true'],
       ],
