@@ -106,6 +106,11 @@ describe('sign-in (UI)', function () {
     await widget.locator('.quick-input-title', { hasText: /3\/4/ }).waitFor();
     await widget.getByText('Min Bedrift machine user, looks like api7813371375', { exact: false }).first().waitFor();
     await wb.screenshot('credentials-3-kind');
+    // Back goes to the previous step with the earlier answer still chosen; then on again.
+    await widget.locator('.quick-input-titlebar').getByRole('button', { name: 'Back' }).click();
+    await widget.locator('.quick-input-title', { hasText: /2\/4/ }).waitFor({ timeout: 5000 });
+    assert.match(await widget.locator('.quick-input-list .monaco-list-row.focused').first().innerText(), /Norway/, 'the region chosen before is preselected');
+    await widget.locator('input').first().press('Enter');
     await answer(wb, 'Client id and secret', /3\/4/);
     await answer(wb, box?.credentials.no.clientId ?? '', /Client id/);
     // The secret step: a password box, and an empty value is refused with a message.
@@ -156,6 +161,14 @@ describe('sign-in (UI)', function () {
     await wb.page.locator('.statusbar-item', { hasText: DEVICE_API }).hover();
     await wb.page.locator('.monaco-hover', { hasText: /Obtained/ }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
     await wb.screenshot('status-bar-countdown');
+
+    // The Accounts menu lists the token as a "Telenor" account, as for any other sign-in provider.
+    await wb.page.mouse.move(700, 400);
+    await wb.page.getByRole('button', { name: /^Accounts/ }).first().click();
+    const account = wb.page.locator('.monaco-menu .action-label', { hasText: /Sandbox · Norway authorization code/ }).first();
+    await account.waitFor({ timeout: 15_000 });
+    await wb.screenshot('accounts-menu');
+    await wb.page.keyboard.press('Escape');
   });
 
   it('denying on the consent page shows what happened in the browser and in VS Code, with "Try Again"', async function () {

@@ -180,6 +180,26 @@ describe('auth (in-host)', function () {
       assert.deepEqual(result.error?.actions, ['Try Again']);
     });
 
+    it('a browser sign-in started by a request can be cancelled: it stops waiting and the callback page goes away', async () => {
+      await vscode.commands.executeCommand('telenor.signOut', { apiId: api('Mobile Device Info API').id, environment: 'sandbox' });
+      const opened: string[] = [];
+      s.auth.openExternal = async (uri) => {
+        opened.push(uri.toString(true)); // the person never comes back from the browser
+        return true;
+      };
+      const provider = await s.auth.headerProvider(api('Mobile Device Info API'), 'sandbox');
+      assert.ok(provider);
+      const controller = new AbortController();
+      const pending = provider.headers(controller.signal);
+      await eventually('the sign-in page to open', () => opened.length === 1);
+      const start = await call(opened[0] ?? '');
+      assert.equal(start.status, 302, 'while waiting, the start page leads to Telenor');
+      controller.abort();
+      await assert.rejects(pending, (e: { kind?: string }) => e.kind === 'cancelled');
+      const after = await call(opened[0] ?? '').catch((e: unknown) => ({ status: 0, headers: {}, body: String(e) }));
+      assert.notEqual(after.status, 302, 'the loopback server no longer starts a sign-in');
+    });
+
     it('wrong machine user password: the seeds’ wording (code 20) and "Set Credentials"', async () => {
       const good = await s.credentials.read({ environment: 'sandbox', region: 'no', kind: 'machineUser' });
       assert.ok(good);

@@ -104,7 +104,6 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The redirect URI of the sign-in in progress, for the message that lets the person copy it. */
   private lastRedirectUri: string | undefined;
-  private waitingProgress: vscode.Progress<{ message?: string }> | undefined;
   private lastNetworkSettings: string;
   private lastSettings: SettingsSnapshot;
   private disposed = false;
@@ -324,16 +323,14 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
         title: browser ? WAITING_TITLE : `Telenor: Signing in to ${what} (${ENV_LABELS[environment]})…`,
         cancellable: true,
       },
-      async (progress, cancel) => {
+      async (_progress, cancel) => {
         const controller = new AbortController();
         const onOuter = (): void => controller.abort();
         outer?.addEventListener('abort', onOuter, { once: true });
         const sub = cancel.onCancellationRequested(() => controller.abort());
-        if (browser) this.waitingProgress = progress;
         try {
           return await service.token(profile, environment, { signal: controller.signal });
         } finally {
-          if (browser) this.waitingProgress = undefined;
           sub.dispose();
           outer?.removeEventListener('abort', onOuter);
         }
@@ -345,7 +342,6 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
   private async openSignInPage(startUrl: string): Promise<void> {
     const external = vscode.Uri.parse(await externalUrl(startUrl), true);
     const callback = this.lastRedirectUri;
-    if (callback) this.waitingProgress?.report({ message: `Callback URL: ${callback}` });
     const opened = await this.openExternal(external);
     if (!opened) {
       throw new TelenorError('cancelled', 'The sign-in page was not opened.', { hint: '' });

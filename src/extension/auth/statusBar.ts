@@ -47,7 +47,11 @@ export class TokenStatusBar implements vscode.Disposable {
       deps.activeApi.onDidChange(() => this.render()),
       deps.environments.onDidChange(() => this.render()),
       deps.auth.onDidChangeToken(() => this.render()),
-      deps.settings.onDidChange(() => this.render()),
+      deps.settings.onDidChange(() => {
+        // Overrides or base URLs may have changed the profiles: look them up again.
+        this.resolving.clear();
+        this.render();
+      }),
     );
     this.render();
   }
