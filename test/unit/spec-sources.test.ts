@@ -2,7 +2,7 @@
 // specs, URL checks, problem lists and the problems document.
 import * as assert from 'node:assert/strict';
 import type { SpecProblem } from '../../src/core/spec/types';
-import { checkSpecUrl, countText, locationText, mayCarrySecrets, mergeProblems, parseStoredSpecs, primaryOrigin, problemReport } from '../../src/extension/specs/sources';
+import { checkSpecUrl, countText, locationText, mayCarrySecrets, mergeProblems, messageWithoutPlace, parseStoredSpecs, primaryOrigin, problemReport } from '../../src/extension/specs/sources';
 
 describe('spec sources', () => {
   it('keeps only well-formed stored entries', () => {
@@ -54,6 +54,14 @@ describe('spec sources', () => {
   const syntax: SpecProblem = { severity: 'error', code: 'syntax', message: 'a.yaml line 3, column 7: bad indentation', line: 3, column: 7, hint: 'Fix the indentation.' };
   const warning: SpecProblem = { severity: 'warning', code: 'validation', message: 'a.yaml: info has no version', pointer: '#/info' };
 
+  it('drops the place from a message when the view shows it anyway', () => {
+    assert.equal(messageWithoutPlace('a.yaml line 3, column 7: bad indentation', 'a.yaml'), 'bad indentation');
+    assert.equal(messageWithoutPlace('a.yaml line 3: x', 'a.yaml'), 'x');
+    assert.equal(messageWithoutPlace('a.yaml: no info', 'a.yaml'), 'no info');
+    assert.equal(messageWithoutPlace('b.yaml line 3: x', 'a.yaml'), 'b.yaml line 3: x', 'another file is named on purpose');
+    assert.equal(messageWithoutPlace('http://h/x.yaml: the server answered HTTP 404.', 'http://h/x.yaml'), 'the server answered HTTP 404.');
+  });
+
   it('merges validation problems without repeating load problems', () => {
     assert.deepEqual(mergeProblems([syntax], [{ ...syntax }, warning]), [syntax, warning]);
     assert.equal(countText([syntax, warning, warning]), '1 error, 2 warnings');
@@ -64,17 +72,17 @@ describe('spec sources', () => {
   });
 
   it('writes a problems document with locations that link to the file', () => {
-    const report = problemReport({ label: 'a.yaml', location: '/ws/a.yaml', state: 'failed', problems: [syntax, warning] }, true);
+    const report = problemReport({ label: 'a.yaml', origin: 'a.yaml', location: '/ws/a.yaml', state: 'failed', problems: [syntax, warning] }, true);
     const lines = report.text.split('\n');
     assert.deepEqual(lines.slice(0, 3), ['Problems of a.yaml', '/ws/a.yaml', 'failed to load · 1 error, 1 warning']);
-    assert.ok(report.text.includes('Error (syntax) at line 3, column 7\n    a.yaml line 3, column 7: bad indentation\n    What to do: Fix the indentation.'));
+    assert.ok(report.text.includes('Error (syntax) at line 3, column 7\n    bad indentation\n    What to do: Fix the indentation.'), 'the place is said once');
     assert.ok(report.text.includes('Warning (validation) at #/info'));
     assert.equal(report.links.length, 1, 'only positions link (a pointer has no line)');
     const link = report.links[0];
     assert.ok(link);
     assert.equal(lines[link.reportLine]?.slice(link.start, link.end), 'line 3, column 7');
     assert.deepEqual([link.line, link.column], [3, 7]);
-    assert.deepEqual(problemReport({ label: 'u', location: 'https://x/u.yaml', state: 'failed', problems: [syntax] }, false).links, [], 'URL specs: no links');
-    assert.ok(problemReport({ label: 'ok', location: '/ok.yaml', state: 'loaded', problems: [] }, true).text.includes('No problems were found.'));
+    assert.deepEqual(problemReport({ label: 'u', origin: 'u', location: 'https://x/u.yaml', state: 'failed', problems: [syntax] }, false).links, [], 'URL specs: no links');
+    assert.ok(problemReport({ label: 'ok', origin: 'ok.yaml', location: '/ok.yaml', state: 'loaded', problems: [] }, true).text.includes('No problems were found.'));
   });
 });

@@ -15,6 +15,7 @@ import {
   operationTooltip,
   parseFilter,
   securityText,
+  specMarkdown,
   TreeModel,
   type ApiNode,
   type OperationNode,
@@ -154,9 +155,15 @@ describe('tree words', () => {
     }
     const failedTip = apiTooltip(failed);
     assert.ok(failedTip.includes('failed to load'));
-    assert.ok(failedTip.includes('line 3, column 7: broken\\.openapi\\.yaml line 3, column 7: bad indentation'), failedTip);
+    assert.ok(failedTip.includes('line 3, column 7: bad indentation'), failedTip);
+    assert.ok(!failedTip.includes('yaml line 3'), 'the place is said once');
     assert.ok(failedTip.includes('*What to do:* Fix the indentation\\.'));
     assert.equal(escapeMarkdown('[x](command:evil) *b* <img>'), '\\[x\\]\\(command:evil\\) \\*b\\* \\<img\\>');
+    // Spec prose keeps its code and emphasis, loses images and links, stays one paragraph.
+    assert.equal(specMarkdown('Use `since` to *sync*.\n\n![x](https://t.example/p.png) See [docs](https://evil.example) or [ref][1].'), 'Use `since` to *sync*. x See docs or ref.');
+    assert.equal(specMarkdown('# Title'), '\\# Title');
+    assert.equal(specMarkdown('1. first'), '\\1. first');
+    assert.equal(specMarkdown('x'.repeat(400), 10), `${'x'.repeat(9)}…`);
   });
 
   it('operation tooltips list method, path, parameters, body and auth', () => {

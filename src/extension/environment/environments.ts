@@ -39,6 +39,8 @@ export class Environments implements EnvironmentService, vscode.Disposable {
   readonly statusBarItem: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private last: EnvironmentId;
+  /** The "Sweden needs a base URL" notice is said once per environment and session, not on every switch. */
+  private readonly swedenNoticeShown = new Set<EnvironmentId>();
 
   constructor(readonly deps: EnvironmentsDeps) {
     this.last = deps.settings.current.environment;
@@ -162,7 +164,8 @@ export class Environments implements EnvironmentService, vscode.Disposable {
     const chosen = isEnvironment(arg) ? arg : await this.pick();
     if (!chosen) return undefined;
     await this.switchTo(chosen);
-    if (chosen !== 'sandbox' && !this.peekBaseUrls(chosen).se) {
+    if (chosen !== 'sandbox' && !this.peekBaseUrls(chosen).se && !this.swedenNoticeShown.has(chosen)) {
+      this.swedenNoticeShown.add(chosen);
       const open = 'Open Settings';
       void vscode.window
         .showInformationMessage(
@@ -178,17 +181,17 @@ export class Environments implements EnvironmentService, vscode.Disposable {
     type Item = vscode.QuickPickItem & { env?: EnvironmentId; settings?: boolean };
     const current = this.current;
     const items: Item[] = ENVIRONMENTS.map((env) => {
-      const detail =
-        env === 'sandbox'
-          ? `${this.sandboxState()} · demo credentials, no agreement needed`
-          : `${this.describe(env)
-              .map((l) => `${REGION_LABELS[l.region]}: ${l.url ?? 'not set'}`)
-              .join(' · ')} · needs credentials from your Telenor agreement`;
+      const credentials = env === 'sandbox' ? 'demo credentials, no agreement needed' : 'credentials from your Telenor agreement';
       return {
         env,
         label: `${env === current ? '$(check)' : '$(blank)'} ${ENVIRONMENT_LABELS[env]}`,
-        description: env === 'production' ? '$(warning) real customer data' : env === current ? 'active' : '',
-        detail,
+        description: env === 'production' ? `$(warning) real customer data · ${credentials}` : credentials,
+        detail:
+          env === 'sandbox'
+            ? this.sandboxState()
+            : this.describe(env)
+                .map((l) => `${REGION_LABELS[l.region]}: ${l.url ?? `not set (${baseUrlSetting(env, l.region)})`}`)
+                .join(' · '),
       };
     });
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(gear) Edit Base URLs in Settings…', settings: true });

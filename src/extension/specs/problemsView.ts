@@ -37,7 +37,9 @@ export class SpecProblemsView implements vscode.TextDocumentContentProvider, vsc
     const entry = this.lookup(key);
     if (!entry) return undefined;
     const uri = this.uriFor(entry);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    // The name ends like the spec (`….yaml`), which would make VS Code treat the report as YAML.
+    if (doc.languageId !== 'plaintext') doc = await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
     await vscode.window.showTextDocument(doc, { preview: true });
     return uri;
   }
@@ -77,7 +79,7 @@ export class SpecProblemsView implements vscode.TextDocumentContentProvider, vsc
     if (!entry) return undefined;
     const path = filePath(entry.source);
     const location = path ?? (entry.source.kind === 'url' ? displayUrl(entry.source.url) : entry.label);
-    return problemReport({ label: entry.api?.title ?? entry.label, location, state: entry.state, problems: entry.problems }, path !== undefined);
+    return problemReport({ label: entry.api?.title ?? entry.label, origin: entry.label, location, state: entry.state, problems: entry.problems }, path !== undefined);
   }
 
   dispose(): void {

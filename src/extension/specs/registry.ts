@@ -11,7 +11,7 @@ import type { SpecEntry, SpecOrigin, SpecRegistry } from '../contracts';
 import type { Log } from '../log';
 import type { Settings, SettingsSnapshot } from '../settings';
 import { SpecProblemsView } from './problemsView';
-import { checkSpecUrl, countText, mayCarrySecrets, mergeProblems, ORIGIN_ORDER, parseStoredSpecs, primaryOrigin, type StoredSpec } from './sources';
+import { checkSpecUrl, countText, mayCarrySecrets, mergeProblems, messageWithoutPlace, ORIGIN_ORDER, parseStoredSpecs, primaryOrigin, type StoredSpec } from './sources';
 
 export interface SpecRegistryDeps {
   catalog: SpecCatalog;
@@ -116,6 +116,8 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
     void vscode.commands.executeCommand('setContext', CONTEXT_HAS_PROBLEMS, false);
     // Discovery reads folders and asks the search service: after activation returns, not during it.
     void this.enqueue(() => this.syncAll());
+    // A progress bar in the APIs view until the first listing has loaded (workspace search can take a moment).
+    void vscode.window.withProgress({ location: { viewId: 'telenor.apis' } }, () => this.whenSettled());
   }
 
   // ---------------------------------------------------------------------------------- SpecRegistry
@@ -730,8 +732,7 @@ function toDiagnostic(p: SpecProblem, label: string): vscode.Diagnostic {
   const line = Math.max(0, (p.line ?? 1) - 1);
   const character = Math.max(0, (p.column ?? 1) - 1);
   const position = new vscode.Position(line, character);
-  const prefix = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?: line \\d+(?:, column \\d+)?)?: `);
-  const message = p.message.replace(prefix, '');
+  const message = messageWithoutPlace(p.message, label);
   const d = new vscode.Diagnostic(new vscode.Range(position, position), p.hint ? `${message}\n${p.hint}` : message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
   d.source = 'Telenor API Explorer';
   if (p.code) d.code = p.code;

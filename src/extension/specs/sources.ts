@@ -88,6 +88,15 @@ function problemKey(p: SpecProblem): string {
   return `${p.severity}|${p.pointer ?? ''}|${p.line ?? ''}|${p.column ?? ''}|${p.message}`;
 }
 
+/**
+ * A problem's message without the "<file> line 3, column 2: " it starts with, for views that show the
+ * place themselves (the Problems panel, the problems document, tooltips).
+ */
+export function messageWithoutPlace(message: string, origin: string): string {
+  const escaped = origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(new RegExp(`^${escaped}(?: line \\d+(?:, column \\d+)?)?: `), '');
+}
+
 /** `line 12, column 3`, `line 12`, or the pointer when no position is known; undefined when neither. */
 export function locationText(p: Pick<SpecProblem, 'line' | 'column' | 'pointer'>): string | undefined {
   if (p.line !== undefined) return p.column !== undefined ? `line ${p.line}, column ${p.column}` : `line ${p.line}`;
@@ -121,6 +130,8 @@ export interface ProblemReport {
 
 export interface ReportInput {
   label: string;
+  /** How the spec's own messages name it (file name or URL), stripped from them. */
+  origin: string;
   /** The file path or display URL (no query). */
   location: string;
   state: 'loading' | 'loaded' | 'failed';
@@ -149,7 +160,8 @@ export function problemReport(input: ReportInput, linkPositions: boolean): Probl
     } else {
       lines.push(head);
     }
-    for (const l of p.message.split(/\r?\n/)) lines.push(`    ${l}`);
+    const message = where ? messageWithoutPlace(p.message, input.origin) : p.message;
+    for (const l of message.split(/\r?\n/)) lines.push(`    ${l}`);
     if (p.hint) lines.push(`    What to do: ${p.hint}`);
     lines.push('');
   }

@@ -5,7 +5,7 @@
  */
 import type { HttpMethod, OperationInfo, SecurityRequirement, SpecProblem } from '../../core/spec/types';
 import type { SpecEntry } from '../contracts';
-import { ORIGIN_LABELS } from '../specs/sources';
+import { messageWithoutPlace, ORIGIN_LABELS } from '../specs/sources';
 
 export interface ApiNode {
   kind: 'api';
@@ -216,10 +216,30 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }
 
-/** Untrusted prose, cut to a length a tooltip can hold, on one paragraph. */
-function prose(text: string, max = 300): string {
+function oneParagraph(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return escapeMarkdown(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Text that is not Markdown (messages, hints), cut to a length a tooltip can hold, shown as written. */
+function plain(text: string, max = 300): string {
+  return escapeMarkdown(oneParagraph(text, max));
+}
+
+/**
+ * Spec prose is CommonMark: its emphasis and code spans are kept, but it is untrusted, so images (which
+ * would fetch) and links are reduced to their text, and a leading block marker is escaped so one
+ * paragraph stays one paragraph. (Raw HTML is shown as text by VS Code unless `supportHtml` is set.)
+ */
+export function specMarkdown(text: string, max = 300): string {
+  const t = oneParagraph(
+    text
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1'),
+    max,
+  );
+  return /^(?:[#>+*-]|\d+[.)])/.test(t) ? `\\${t}` : t;
 }
 
 function code(text: string): string {
@@ -229,9 +249,10 @@ function code(text: string): string {
   return `${fence}${longest > 0 ? ' ' : ''}${text}${longest > 0 ? ' ' : ''}${fence}`;
 }
 
-export function problemLine(p: SpecProblem): string {
+/** One problem for a tooltip: its place once (the message's own "file line 3:" is dropped), then what. */
+export function problemLine(p: SpecProblem, origin: string): string {
   const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : p.pointer;
-  return `${where ? `${escapeMarkdown(where)}: ` : ''}${prose(p.message, 400)}`;
+  return `${where ? `${escapeMarkdown(where)}: ` : ''}${plain(where ? messageWithoutPlace(p.message, origin) : p.message, 400)}`;
 }
 
 export interface ApiTooltipExtras {
@@ -260,21 +281,21 @@ export function apiTooltip(entry: SpecEntry, extras: ApiTooltipExtras = {}): str
     out.push(`Source: ${sourceText(entry)}`);
     const first = entry.problems.find((p) => p.severity === 'error') ?? entry.problems[0];
     if (first) {
-      out.push(problemLine(first));
-      if (first.hint) out.push(`*What to do:* ${prose(first.hint)}`);
+      out.push(problemLine(first, entry.label));
+      if (first.hint) out.push(`*What to do:* ${plain(first.hint)}`);
       if (entry.problems.length > 1) out.push(`${entry.problems.length - 1} more problem${entry.problems.length === 2 ? '' : 's'}: run *Show Spec Problems*.`);
     }
     return out.join('\n\n');
   }
   out.push(`**${escapeMarkdown(api.title)}**${api.version ? ` ${escapeMarkdown(api.version)}` : ''}`);
-  if (api.description) out.push(prose(api.description));
+  if (api.description) out.push(specMarkdown(api.description));
   const facts: string[] = [
     `Spec: ${SPEC_LABELS[api.specVersion] ?? api.specVersion}`,
     `Source: ${sourceText(entry)}`,
   ];
   if (extras.regionLabel) facts.push(`Region: ${escapeMarkdown(extras.regionLabel)}`);
   if (api.servers.length > 0) {
-    facts.push(`Servers: ${api.servers.map((s) => `${code(s.url)}${s.description ? ` (${prose(s.description, 60)})` : ''}`).join(', ')}`);
+    facts.push(`Servers: ${api.servers.map((s) => `${code(s.url)}${s.description ? ` (${plain(s.description, 60)})` : ''}`).join(', ')}`);
   } else {
     facts.push('Servers: none declared');
   }
@@ -285,7 +306,7 @@ export function apiTooltip(entry: SpecEntry, extras: ApiTooltipExtras = {}): str
   facts.push(entry.problems.length === 0 ? 'Problems: none' : `Problems: ${errors} error${errors === 1 ? '' : 's'}, ${entry.problems.length - errors} warning${entry.problems.length - errors === 1 ? '' : 's'}`);
   out.push(facts.join('  \n'));
   const first = entry.problems[0];
-  if (first) out.push(`First problem: ${problemLine(first)}`);
+  if (first) out.push(`First problem: ${problemLine(first, entry.label)}`);
   return out.join('\n\n');
 }
 
@@ -303,12 +324,12 @@ export function securityText(security: readonly SecurityRequirement[]): string {
 /** Markdown for an operation row: method and path, summary, parameters, body, auth. */
 export function operationTooltip(op: OperationInfo): string {
   const out: string[] = [`**${op.method.toUpperCase()}** ${code(op.path)}${op.deprecated ? ' — *deprecated*' : ''}`];
-  if (op.summary) out.push(prose(op.summary));
-  if (op.description && op.description.trim() !== op.summary?.trim()) out.push(prose(op.description));
+  if (op.summary) out.push(specMarkdown(op.summary));
+  if (op.description && op.description.trim() !== op.summary?.trim()) out.push(specMarkdown(op.description));
   if (op.operationId) out.push(`operationId: ${code(op.operationId)}`);
   if (op.parameters.length > 0) {
     const rows = op.parameters.map(
-      (p) => `- ${code(p.name)} (${p.in}${p.required ? ', required' : ''}${p.type ? `, ${escapeMarkdown(p.type)}` : ''})${p.description ? ` — ${prose(p.description, 120)}` : ''}`,
+      (p) => `- ${code(p.name)} (${p.in}${p.required ? ', required' : ''}${p.type ? `, ${escapeMarkdown(p.type)}` : ''})${p.description ? ` — ${specMarkdown(p.description, 120)}` : ''}`,
     );
     out.push(`Parameters:\n${rows.join('\n')}`);
   } else {
