@@ -114,7 +114,18 @@ export class Services implements vscode.Disposable {
         extensionUri: context.extensionUri,
       }),
     );
-    this.hover = this.own(new HoverFeature({ specs: this.specs, panels: this.panels, lazy: this.lazy, settings: this.settings, log: this.log }));
+    this.hover = this.own(
+      new HoverFeature({
+        specs: this.specs,
+        panels: this.panels,
+        lazy: this.lazy,
+        settings: this.settings,
+        log: this.log,
+        environments: this.environments,
+        activeApi: this.activeApi,
+        redactor: this.redactor,
+      }),
+    );
 
     this.own(registerCommands(this.commandTable(), this.log));
   }

@@ -1,0 +1,106 @@
+/**
+ * A person opens a sample file of their app, rests the mouse on a Telenor URL, reads the hover, clicks
+ * Insert snippet and sees the call written below; then opens the Get started walkthrough.
+ */
+import * as assert from 'node:assert/strict';
+
+import { Workbench } from '../harness/ui';
+
+describe('hover and snippets (UI)', function () {
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    // Telenor's test environment: the snippet gets its public Norway URL, and no sandbox has to start.
+    wb = await Workbench.open({ label: 'hover', settings: { 'telenor.environment': 'test', 'editor.hover.delay': 200 } });
+  });
+
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') {
+      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
+      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
+    }
+  });
+
+  after(async function () {
+    await wb?.close();
+  });
+
+  it('shows the operation when the mouse rests on a URL, and Insert snippet writes the call', async function () {
+    assert.ok(wb);
+    const page = wb.page;
+    // Open app/client.ts the way a person does: Quick Open.
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('app/client.ts');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'client.ts' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    const line = editor.locator('.view-line', { hasText: 'ACCOUNT_URL' });
+    await line.waitFor({ timeout: 30_000 });
+
+    // The built-in specs load in the background: hover until our hover shows up. The line's spans are
+    // re-rendered as tokenization lands, so the mouse goes to a position computed from the text, like a
+    // person pointing at the path.
+    const hover = page.locator('.monaco-hover', { hasText: 'Insert snippet' }).first();
+    const pointAt = async (needle: string): Promise<{ x: number; y: number }> => {
+      const box = await line.boundingBox();
+      const firstSpan = line.locator('span > span').first();
+      const spanBox = await firstSpan.boundingBox();
+      const spanText = (await firstSpan.innerText()).replace(/\u00a0/g, ' ');
+      const text = (await line.innerText()).replace(/\u00a0/g, ' ');
+      assert.ok(box && spanBox && spanText.length > 0);
+      const charWidth = spanBox.width / spanText.length;
+      return { x: box.x + (text.indexOf(needle) + 6) * charWidth, y: box.y + box.height / 2 };
+    };
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await page.mouse.move(0, 0);
+        const { x, y } = await pointAt('corporate-accounts/v2/accounts/48120000');
+        await page.mouse.move(x, y, { steps: 4 });
+        await hover.waitFor({ state: 'visible', timeout: 3_000 });
+        break;
+      } catch (e) {
+        // Spans re-rendered under us, or the hover not there yet (specs still loading): try again.
+        if (Date.now() > deadline) throw e;
+      }
+    }
+    const text = await hover.innerText();
+    assert.match(text, /GET\s+\/corporate-accounts\/v2\/accounts\/\{accountId\}/);
+    assert.match(text, /Mobile Subscription Info API/);
+    assert.match(text, /Norway · machine user \(password grant\)/);
+    for (const link of ['Insert snippet', 'Copy curl', 'Open request panel']) assert.ok(text.includes(link), `the hover has no ${link} link`);
+    await wb.screenshot('hover');
+
+    await hover.getByRole('link', { name: 'Insert snippet' }).click();
+    const inserted = editor.locator('.view-line', { hasText: 'test-api.telenor.no/corporate-accounts' });
+    await inserted.waitFor({ timeout: 30_000 });
+    const lines = (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    assert.match(lines, /fetch\("https:\/\/test-api\.telenor\.no\/corporate-accounts\/v2\/accounts\/48120000"/);
+    assert.match(lines, /"Authorization": "Bearer <access_token>"/);
+    // The token placeholder is the selected tab stop, ready to be typed over.
+    await editor.locator('.cslr.selected-text, .selected-text').first().waitFor({ timeout: 5_000 });
+    await page.mouse.move(0, 0);
+    await wb.screenshot('snippet-inserted');
+  });
+
+  it('opens the Get started walkthrough', async function () {
+    assert.ok(wb);
+    const page = wb.page;
+    await page.keyboard.press('Escape');
+    await wb.runCommand('Welcome: Open Walkthrough...');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Telenor');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Telenor API Explorer' }).first().click();
+    const title = page.getByText('Get started with Telenor API Explorer', { exact: true }).first();
+    await title.waitFor({ timeout: 30_000 });
+    for (const step of ['Start the sandbox', 'Use the sandbox demo credentials', 'Open an operation and send it', 'Hover a URL, insert a snippet', "Switch to Telenor's test environment", 'Inspect your tokens']) {
+      await page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: 10_000 });
+    }
+    await wb.screenshot('walkthrough');
+    await page.locator('.getting-started-step', { hasText: 'Hover a URL, insert a snippet' }).first().click();
+    await page.getByText('Insert Request Snippet', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await wb.screenshot('walkthrough-hover-step');
+  });
+});
