@@ -558,7 +558,7 @@ class PanelApp {
     const el = this.countdownEl;
     if (!el || a.state !== 'profile') return;
     if (!a.token) {
-      el.textContent = 'not signed in — it will sign in on Send';
+      el.textContent = '· not signed in — it will sign in on Send';
       el.className = 'token-state token-none';
       return;
     }
@@ -566,11 +566,11 @@ class PanelApp {
     const left = a.token.expiresInMs - elapsed;
     const jwtLeft = a.token.jwtExpiresInMs === undefined ? undefined : a.token.jwtExpiresInMs - elapsed;
     if (left <= 0) {
-      el.textContent = 'token expired — it renews on Send';
+      el.textContent = '· token expired — it renews on Send';
       el.className = 'token-state token-expired';
       return;
     }
-    el.textContent = `token expires in ${formatCountdown(left)}${jwtLeft !== undefined ? `, X-JWT in ${formatCountdown(jwtLeft)}` : ''}`;
+    el.textContent = `· token expires in ${formatCountdown(left)}${jwtLeft !== undefined ? `, X-JWT in ${formatCountdown(jwtLeft)}` : ''}`;
     el.className = `token-state${left < 60_000 ? ' token-soon' : ''}`;
   }
 

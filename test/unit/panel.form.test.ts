@@ -151,6 +151,11 @@ describe('request panel form model', () => {
         ],
       );
       assert.match(issues[0]?.message ?? '', /at least 1/);
+      const store = operationView('a', 'A', op({ parameters: [{ name: 'storeId', in: 'query', required: false, type: 'string', pattern: '^\\d{4}$' }] }));
+      assert.match(validateForm(formWith({ query: { storeId: '12a' } }), store)[0]?.message ?? '', /pattern/);
+      assert.deepEqual(validateForm(formWith({ query: { storeId: '1001' } }), store), []);
+      const broken = operationView('a', 'A', op({ parameters: [{ name: 'x', in: 'query', required: false, type: 'string', pattern: '([' }] }));
+      assert.deepEqual(validateForm(formWith({ query: { x: 'anything' } }), broken), [], 'a pattern that does not compile is ignored');
     });
 
     it('jsonSyntaxProblem names the place and the reason of common mistakes', () => {

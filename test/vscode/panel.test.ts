@@ -346,6 +346,20 @@ describe('request panel (in-host)', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('Insert snippet hands the form to telenor.insertSnippet, aimed at the code editor beside the panel', async () => {
+    await s.panels.open({ ...store, values: { path: { storeId: '1001' } } });
+    const p = panel(store);
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+    p.panel.reveal(undefined, false);
+    await eventually('the panel to have the focus', () => p.panel.active);
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === doc), 'the code editor is visible beside the panel');
+    await p.insertSnippet(await p.collectForm());
+    await eventually('the snippet in the editor', () => doc.getText().includes('/telenor-stores/v1/stores/1001'));
+    assert.match(doc.getText(), /requests/);
+    for (const t of tokens) assert.ok(!doc.getText().includes(t), 'no token in the snippet');
+  });
+
   it('the serializer brings a panel back with its inputs, and closes one it cannot restore', async () => {
     panel(accounts).dispose();
     assert.equal(s.panels.panelFor(accounts), undefined, 'closing a panel forgets it');

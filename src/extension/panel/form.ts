@@ -187,12 +187,22 @@ function checkType(value: string, p: ParameterView): string | undefined {
     if (type === 'boolean' && item !== 'true' && item !== 'false') return `${p.name} should be true or false.`;
   }
   if (p.enum && p.enum.length > 0 && p.type !== 'array' && !p.enum.includes(value)) return `${p.name} should be one of ${p.enum.join(', ')}.`;
+  if (p.pattern && type === 'string' && !matchesPattern(value, p.pattern)) return `${p.name} should match the pattern ${p.pattern}.`;
   if ((type === 'integer' || type === 'number') && p.type !== 'array') {
     const n = Number(value);
     if (p.minimum !== undefined && n < p.minimum) return `${p.name} should be at least ${p.minimum}.`;
     if (p.maximum !== undefined && n > p.maximum) return `${p.name} should be at most ${p.maximum}.`;
   }
   return undefined;
+}
+
+/** A spec's pattern is ECMA-262 by the OpenAPI spec; one that does not compile is not held against the value. */
+function matchesPattern(value: string, pattern: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
 }
 
 export function isJsonMediaType(mediaType: string): boolean {

@@ -145,14 +145,44 @@ export class RequestPanelManager implements RequestPanels, vscode.Disposable {
       return;
     }
     const { apiId, operationId, form } = state.value;
-    const settled = this.deps.specs.whenSettled();
-    await Promise.race([settled, new Promise((r) => setTimeout(r, RESTORE_WAIT_MS))]);
-    if (!this.deps.specs.operation(apiId, operationId) || this.panels.has(historyKey(apiId, operationId))) {
-      this.deps.log.info(`request panel: ${operationId} is no longer available (or already open); closing its restored panel`);
+    if (this.panels.has(historyKey(apiId, operationId))) {
+      webviewPanel.dispose();
+      return;
+    }
+    if (!(await this.waitForOperation(apiId, operationId, RESTORE_WAIT_MS))) {
+      // Keep the tab and say why, rather than make it vanish: the person may want to reopen it from the tree.
+      this.deps.log.info(`request panel: ${operationId} is no longer in the loaded specs; its restored panel says so`);
+      webviewPanel.webview.options = { enableScripts: false, localResourceRoots: [] };
+      webviewPanel.webview.html = unavailableHtml(webviewPanel.webview.cspSource, operationId);
+      return;
+    }
+    if (this.panels.has(historyKey(apiId, operationId))) {
       webviewPanel.dispose();
       return;
     }
     this.adopt(webviewPanel, apiId, operationId, form, false);
+  }
+
+  /**
+   * After a reload the panel can come back before its spec: built-in specs load at once, workspace specs only
+   * once the folder has been searched. Waits for the operation (or the time limit), re-checking on each change.
+   */
+  private async waitForOperation(apiId: string, operationId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.deps.specs.operation(apiId, operationId)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let sub: vscode.Disposable | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        sub = this.deps.specs.onDidChange(() => resolve());
+        // Also wake up after a short while: a spec already loading does not fire again until it settles.
+        timer = setTimeout(resolve, Math.min(left, 2_000));
+      });
+      sub?.dispose();
+      clearTimeout(timer);
+    }
   }
 
   /** The dispatcher for API calls: the auth controller's when it shares one, else ours from settings. */
@@ -290,6 +320,20 @@ export class RequestPanelManager implements RequestPanels, vscode.Disposable {
     this.disposables.length = 0;
     this.dropDispatcher();
   }
+}
+
+/** A static page (no script) for a restored panel whose operation is gone. */
+function unavailableHtml(cspSource: string, operationId: string): string {
+  const where = operationId.replace(/^#\/paths\//, '').split('/');
+  const method = (where.pop() ?? '').toUpperCase();
+  const path = (where.join('/') || operationId).replace(/~1/g, '/').replace(/~0/g, '~');
+  const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${esc(cspSource)}">
+<title>Request unavailable</title></head>
+<body><main><h1>${esc(`${method} ${path}`)}</h1>
+<p>This operation is no longer in the loaded specs (the spec was removed, renamed or failed to load), so its request panel cannot come back.</p>
+<p>Close this tab, then open the operation again from the Telenor APIs view.</p></main></body></html>`;
 }
 
 /** Plain command arguments → a target, or undefined when they do not name an operation. */

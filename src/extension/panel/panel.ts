@@ -275,7 +275,11 @@ export class RequestPanel implements vscode.Disposable {
     if (!api) return { state: 'error', environmentLabel, message: 'The API is no longer loaded.', hint: 'Open the operation again from the tree.' };
     try {
       const url = await this.host.deps.environments.serverUrl(api, environment);
-      return { state: 'ok', url, environmentLabel };
+      // The sandbox is local, so a spec's own server there means an API that is not Telenor's (it keeps its
+      // own server in every environment): say where the URL comes from instead of "Sandbox".
+      const env = environment ?? this.host.deps.environments.current;
+      const fromSpec = env === 'sandbox' && api.servers.some((sv) => sv.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''));
+      return { state: 'ok', url, environmentLabel: fromSpec ? 'from the spec' : environmentLabel };
     } catch (e) {
       return {
         state: 'error',
@@ -538,10 +542,13 @@ export class RequestPanel implements vscode.Disposable {
     } catch {
       // The snippet command reports a missing server URL itself.
     }
+    // The panel has the focus: aim at the code editor shown beside it, not whichever editor had input last.
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled');
     await vscode.commands.executeCommand('telenor.insertSnippet', {
       apiId: this.apiId,
       operationId: this.operationId,
       values: toRequestValues(form, serverUrl, op.requestBody !== undefined),
+      ...(editor ? { uri: editor.document.uri.toString() } : {}),
     });
   }
 

@@ -1,0 +1,214 @@
+/**
+ * A person uses the request panel: opens an operation from the tree, fills a parameter, presses Send (and
+ * Ctrl+Enter), sees the 200 and the token countdown, copies as curl (and declines the with-secrets dialog),
+ * sends to a server that answers hostile HTML and JSON (shown as text), reloads the window (the panel comes
+ * back with its input), and looks at it in the dark and light themes.
+ */
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { FrameLocator } from 'playwright-core';
+
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
+import { Workbench } from '../harness/ui';
+
+const HOSTILE_HTML = '<html><body><h1 id="pwned">owned</h1><img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script></body></html>';
+const HOSTILE_JSON = JSON.stringify({ note: '<script>document.title="pwned"</script>', html: '<img src=x onerror=alert(1)>', '<b>key</b>': 1, big: 12345678901234567890 }).replace(
+  '"big":12345678901234567000',
+  '"big":12345678901234567890',
+);
+
+function hostileSpec(url: string): string {
+  const op = (summary: string, type: string): unknown => ({
+    get: { summary, tags: ['hostile'], responses: { '200': { description: 'what the server sends', content: { [type]: {} } } } },
+  });
+  return JSON.stringify({
+    openapi: '3.0.3',
+    info: { title: 'Hostile Echo API', version: '1.0.0' },
+    servers: [{ url }],
+    paths: { '/html': op('Hostile HTML', 'text/html'), '/json': op('Hostile JSON', 'application/json') },
+  });
+}
+
+describe('request panel (UI)', function () {
+  let wb: Workbench | undefined;
+  let box: RunningSandbox | undefined;
+  let hostile: Server | undefined;
+
+  before(async function () {
+    box = await startSandbox({ port: 0, rateLimit: false });
+    hostile = createServer((req, res) => {
+      if (req.url === '/html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HOSTILE_HTML);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(HOSTILE_JSON);
+    });
+    await new Promise<void>((r) => hostile?.listen(0, '127.0.0.1', r));
+    const hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    wb = await Workbench.open({
+      label: 'panel',
+      settings: {
+        'telenor.sandbox.url': box.url,
+        'telenor.environment': 'sandbox',
+        'workbench.colorTheme': 'Default Dark Modern',
+        'security.workspace.trust.enabled': false,
+      },
+      workspaceFiles: { 'hostile.openapi.json': hostileSpec(hostileUrl) },
+    });
+  });
+
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') {
+      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
+      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
+    }
+  });
+
+  after(async function () {
+    await wb?.close();
+    await box?.close();
+    await new Promise<void>((r) => (hostile ? hostile.close(() => r()) : r()));
+  });
+
+  const view = (): FrameLocator => {
+    assert.ok(wb);
+    return wb.webview();
+  };
+
+  /** Expands an API and its tag in the tree and clicks the operation (its accessible name starts with the method and path). */
+  async function openFromTree(apiTitle: string, tag: string | RegExp, operation: RegExp): Promise<void> {
+    assert.ok(wb);
+    await wb.openViewContainer('Telenor APIs');
+    const api = wb.treeItems(apiTitle).first();
+    await api.waitFor({ timeout: 60_000 });
+    if ((await api.getAttribute('aria-expanded')) !== 'true') await api.click();
+    const tagItem = wb.treeItems(tag).first();
+    await tagItem.waitFor({ timeout: 30_000 });
+    if ((await tagItem.getAttribute('aria-expanded')) !== 'true') await tagItem.click();
+    const op = wb.treeItems(operation).first();
+    await op.waitFor({ timeout: 30_000 });
+    await op.click();
+    await view().locator('#send').waitFor({ timeout: 60_000 });
+  }
+
+  it('opens an operation from the tree, fills a parameter, sends, and shows the 200 and the token countdown', async function () {
+    assert.ok(wb);
+    await wb.runCommand('Telenor: Use Sandbox Demo Credentials');
+    // The credentials feature confirms with a notification; its toast may be gone before we look.
+    await wb.notification(/Stored the sandbox demo credentials/, 15_000).catch(() => undefined);
+    await openFromTree('Telenor Stores API', /^Stores\b/, /^GET \/stores\/\{storeId\}/);
+    const v = view();
+    await v.getByText('GET', { exact: true }).first().waitFor();
+    assert.match((await v.locator('.op-title').innerText()).replace(/\s+/g, ' '), /GET \/stores\/\{storeId\}/);
+    await v.locator('#server-row code').waitFor({ timeout: 30_000 });
+    assert.match(await v.locator('#server-row').innerText(), new RegExp(`${box?.url ?? ''}/telenor-stores/v1`));
+    await v.locator('#token-state').waitFor({ timeout: 30_000 });
+    assert.match(await v.locator('#token-state').innerText(), /not signed in — it will sign in on Send/);
+
+    // Send with the required field empty: nothing is sent, the field says why.
+    await v.getByRole('button', { name: 'Send' }).click();
+    await v.locator('.field-issue').getByText('storeId is required.').waitFor();
+    assert.equal(await v.getByLabel(/storeId/).getAttribute('aria-invalid'), 'true');
+    await wb.screenshot('required-missing');
+
+    await v.getByLabel(/storeId/).fill('1001');
+    await wb.screenshot('form-filled');
+    await v.getByRole('button', { name: 'Send' }).click();
+    const status = v.locator('#response-status .status');
+    await status.waitFor({ timeout: 30_000 });
+    assert.equal(await status.innerText(), '200 OK');
+    assert.match(await v.locator('#response-status').getAttribute('aria-label') ?? '', /^Response 200 OK/);
+    await v.locator('.body-view').getByText('"1001"').first().waitFor();
+    await wb.page.waitForTimeout(1500);
+    assert.match(await v.locator('#token-state').innerText(), /^· token expires in \d+:\d\d$/);
+    await wb.screenshot('response-200-dark');
+
+    await v.getByRole('tab', { name: /Headers/ }).click();
+    await v.locator('.headers-table').getByRole('rowheader', { name: 'content-type', exact: true }).waitFor();
+    await wb.screenshot('response-headers');
+    await v.getByRole('tab', { name: 'Body' }).click();
+  });
+
+  it('Ctrl+Enter in the form sends exactly once; history fills the form back', async function () {
+    assert.ok(wb);
+    const v = view();
+    await v.getByLabel(/storeId/).fill('1002');
+    await v.getByLabel(/storeId/).press('Control+Enter');
+    await v.locator('.body-view').getByText('"1002"').first().waitFor({ timeout: 30_000 });
+    await v.getByText('History (2)').waitFor();
+    await wb.page.waitForTimeout(1000);
+    assert.equal(await v.getByText('History (2)').count(), 1, 'one send per key press');
+
+    await v.getByText('History (2)').click();
+    await wb.screenshot('history');
+    await v.locator('.history-fill').nth(1).click();
+    assert.equal(await v.getByLabel(/storeId/).inputValue(), '1001');
+  });
+
+  it('copies as curl (masked), and copying with secrets asks first', async function () {
+    assert.ok(wb);
+    const v = view();
+    await v.getByRole('button', { name: 'Copy as curl' }).click();
+    await v.locator('.notice').getByText(/Copied the curl command/).waitFor({ timeout: 20_000 });
+    assert.match(await v.locator('.notice').innerText(), /\$TELENOR_TOKEN/);
+
+    await v.getByRole('button', { name: 'Copy with secrets…' }).click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    const refused = v.locator('.notice').getByText(/refused to show dialog in tests/);
+    await Promise.race([dialog.waitFor({ timeout: 20_000 }), refused.waitFor({ timeout: 20_000 })]);
+    if (await refused.count()) {
+      // The unpackaged (--dev) workbench runs in smoke-test mode, which refuses modal dialogs outright:
+      // nothing was copied, and the dialog itself can only be walked with the packaged extension.
+      console.log('      (dev payload: modal dialogs are refused in test mode; the confirm dialog is walked in the packaged run)');
+      this.skip();
+    }
+    assert.match(await dialog.innerText(), /Copy the curl command including secrets\?/);
+    await wb.screenshot('copy-secrets-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await v.locator('.notice').getByText(/not confirmed/).waitFor({ timeout: 20_000 });
+  });
+
+  it('shows a hostile HTML body as text, never as markup', async function () {
+    assert.ok(wb);
+    await openFromTree('Hostile Echo API', /^hostile\b/, /^GET \/html/);
+    const v = view();
+    await v.getByRole('button', { name: 'Send' }).click();
+    await v.locator('#response-status .status').waitFor({ timeout: 30_000 });
+    await v.locator('.body-view').getByText(/<script>document\.title="pwned"<\/script>/).waitFor();
+    assert.equal(await v.locator('#pwned').count(), 0, 'the response HTML did not become elements');
+    assert.equal(await v.locator('.body-view script, .body-view img, .body-view h1').count(), 0);
+    assert.notEqual(await v.locator('body').evaluate(() => document.title), 'pwned');
+    await wb.screenshot('hostile-html');
+
+    await openFromTree('Hostile Echo API', /^hostile\b/, /^GET \/json/);
+    await view().getByRole('button', { name: 'Send' }).click();
+    const body = view().locator('.body-view');
+    await body.getByText('12345678901234567890').waitFor({ timeout: 30_000 });
+    await body.getByText(/"<script>document\.title=\\"pwned\\"<\/script>"/).waitFor();
+    assert.equal(await view().locator('.body-view script, .body-view img, .body-view b').count(), 0);
+    await wb.screenshot('hostile-json');
+  });
+
+  it('comes back after a reload with its input (serializer)', async function () {
+    assert.ok(wb);
+    await openFromTree('Telenor Stores API', /^Stores\b/, /^GET \/stores\/\{storeId\}/);
+    await view().getByLabel(/storeId/).fill('1003');
+    await wb.page.waitForTimeout(800);
+    // As a person reloads: the workbench saves its editors (and each webview's state) before it goes.
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await view().locator('#send').waitFor({ timeout: 90_000 });
+    assert.equal(await view().getByLabel(/storeId/).inputValue(), '1003');
+    await wb.screenshot('restored');
+  });
+
+  it('reads well in the light theme', async function () {
+    assert.ok(wb);
+    await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await wb.page.waitForTimeout(1500);
+    const v = view();
+    await v.getByRole('button', { name: 'Send' }).click();
+    await v.locator('#response-status .status').waitFor({ timeout: 30_000 });
+    assert.ok(await v.locator('body.vscode-light').count(), 'the webview follows the light theme');
+    await wb.screenshot('response-200-light');
+  });
+});
