@@ -22,10 +22,11 @@ const TOKEN_REQUEST = / POST \/oauth\/v2\/token → (\d+) /;
 const STORES = '/telenor-stores/v1/stores';
 const STORES_CALL = new RegExp(` GET ${STORES.replace(/\//g, '\\/')} → (\\d+) `);
 /**
- * Short, so the refresh-ahead point comes within seconds, but longer than a burst takes on a loaded 2-core
- * machine (up to ~3 s): a burst that outlives even the renewed token needs a second renewal, legitimately.
+ * Short, so the refresh-ahead point comes within seconds, but longer than a burst takes on a 2-core machine
+ * loaded by other people's test runs (up to ~8 s seen at a load average of 14): a burst that outlives even
+ * the renewed token needs a second renewal, legitimately.
  */
-const TTL_SECONDS = 5;
+const TTL_SECONDS = 10;
 const BURST = 1000;
 
 /** What the sandbox saw, from its log lines. */
