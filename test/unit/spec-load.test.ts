@@ -211,7 +211,7 @@ describe('spec load', () => {
     for (const text of ['{"$ref": "other.json#/A"}', "$ref: './a.yaml'", '$ref: a.yaml#/B', '$ref: >-\n  https://x.test/s.yaml#/C', '"$ref":"http://x/y.json"']) {
       assert.equal(hasExternalRefs(text), true, text);
     }
-    for (const text of ['{"$ref": "#/A"}', "$ref: '#/a'", '$ref: >-\n    #/components/x', '"$ref":"#/x"', 'description: uses $ref values', '$ref:', '{"$ref" : "#"}']) {
+    for (const text of ['{"$ref": "#/A"}', "$ref: '#/a'", '$ref: >-\n    #/components/x', '"$ref":"#/x"', 'description: uses $ref values', '$ref:', '{"$ref" : "#"}', '{"properties": {"$ref": {"type": "string"}}}', '"$ref": [1]', '$ref: {type: string}']) {
       assert.equal(hasExternalRefs(text), false, text);
     }
   });

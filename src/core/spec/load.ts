@@ -277,6 +277,9 @@ export function hasExternalRefs(text: string): boolean {
       c = text.charCodeAt(++j);
     }
     if (Number.isNaN(c) || c === 0x23 || isSpace(c) || c === 0x22 || c === 0x27) continue; // `#…`, empty, end
+    // An object or list value is a schema *property named* `$ref` (Kubernetes' JSONSchemaProps has one),
+    // not a reference: treating it as external would run a needless bundle pass over the whole spec.
+    if (c === 0x7b || c === 0x5b) continue;
     return true;
   }
   return false;
@@ -304,6 +307,9 @@ export async function bundleExternalRefs(
   const maxDocs = options.maxExternalDocuments ?? DEFAULT_MAX_EXTERNAL_DOCUMENTS;
   const problems: SpecProblem[] = [];
   let documents = 0;
+  // A problem in another document is listed under this spec: say so, or "missing.yaml: file not found"
+  // appears under petstore.yaml without saying how the two are related.
+  const viaRef = (p: SpecProblem): SpecProblem => ({ ...p, message: `${displayName(base)}: a $ref could not be followed: ${p.message}` });
   const refFailure = (what: string, p: SpecProblem): Error => {
     problems.push(p);
     return new Error(what);
@@ -322,7 +328,7 @@ export async function bundleExternalRefs(
     const target = file.url;
     if (/^https?:\/\//i.test(target)) {
       const got = await fetchSpecText(target, options, signal);
-      if (!got.ok) throw refFailure(got.problem.message, got.problem);
+      if (!got.ok) throw refFailure(got.problem.message, viaRef(got.problem));
       return got.text;
     }
     if (fromUrl) {
@@ -335,14 +341,14 @@ export async function bundleExternalRefs(
     }
     const path = target.startsWith('file:') ? fileURLToPath(target) : decodeURI(target);
     const got = await readSpecFile(path, displayName(path), options);
-    if (!got.ok) throw refFailure(got.problem.message, got.problem);
+    if (!got.ok) throw refFailure(got.problem.message, viaRef(got.problem));
     return got.text;
   };
 
   const parse = (file: RefFile): unknown => {
     const data = typeof file.data === 'string' ? file.data : (file.data?.toString('utf8') ?? '');
     const parsed = parseText(data, displayName(file.url));
-    if (!parsed.ok) throw refFailure(parsed.problem.message, parsed.problem);
+    if (!parsed.ok) throw refFailure(parsed.problem.message, viaRef(parsed.problem));
     return parsed.value;
   };
 
