@@ -92,15 +92,29 @@ describe('hover and snippets (UI)', function () {
     await wb.runCommand('Welcome: Open Walkthrough...');
     const input = page.locator('.quick-input-widget input');
     await input.fill('Telenor');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Telenor API Explorer' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get started with Telenor API Explorer' }).first().waitFor();
+    await page.keyboard.press('Enter');
     const title = page.getByText('Get started with Telenor API Explorer', { exact: true }).first();
     await title.waitFor({ timeout: 30_000 });
     for (const step of ['Start the sandbox', 'Use the sandbox demo credentials', 'Open an operation and send it', 'Hover a URL, insert a snippet', "Switch to Telenor's test environment", 'Inspect your tokens']) {
       await page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: 10_000 });
     }
     await wb.screenshot('walkthrough');
+    // Room for the step and its picture, as a person reading it would make.
+    await page.keyboard.press('Control+B');
     await page.locator('.getting-started-step', { hasText: 'Hover a URL, insert a snippet' }).first().click();
-    await page.getByText('Insert Request Snippet', { exact: true }).first().waitFor({ timeout: 10_000 });
+    const button = page.getByText('Insert Request Snippet', { exact: true }).first();
+    await button.waitFor({ timeout: 10_000 });
+    await button.scrollIntoViewIfNeeded();
+    // The step's SVG is drawn in a webview: wait until it shows this step's picture.
+    await page
+      .frameLocator('.getting-started-media iframe.webview.ready')
+      .frameLocator('#active-frame')
+      .locator('svg, img')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
     await wb.screenshot('walkthrough-hover-step');
+    await page.keyboard.press('Control+B');
   });
 });
