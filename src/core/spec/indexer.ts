@@ -29,8 +29,10 @@ import {
   extensionsOf,
   isObject,
   parsePointer,
+  previewJson,
   refOf,
   resolveRef,
+  smallOrUndefined,
   toPointer,
   type JsonObject,
   type Resolution,
@@ -119,15 +121,16 @@ function schemaType(schema: JsonObject | undefined): string | undefined {
 function copyValueFields(param: ParameterInfo, s: JsonObject, type: string | undefined, itemsType: string | undefined, items: JsonObject | undefined): void {
   put(param, 'type', type);
   put(param, 'format', str(s['format']));
-  if (Array.isArray(s['enum'])) param.enum = s['enum'];
-  put(param, 'default', s['default']);
+  // Raw values go through smallOrUndefined: an alias bomb here would blow up serializing the index.
+  if (Array.isArray(s['enum'])) put(param, 'enum', smallOrUndefined(s['enum']));
+  put(param, 'default', smallOrUndefined(s['default']));
   put(param, 'pattern', str(s['pattern']));
   put(param, 'minimum', num(s['minimum']));
   put(param, 'maximum', num(s['maximum']));
   if (items) {
     const info: NonNullable<ParameterInfo['items']> = {};
     put(info, 'type', itemsType);
-    if (Array.isArray(items['enum'])) info.enum = items['enum'];
+    if (Array.isArray(items['enum'])) put(info, 'enum', smallOrUndefined(items['enum']));
     param.items = info;
   }
 }
@@ -269,7 +272,8 @@ class Indexer {
           const variable: { default: string; enum?: string[]; description?: string } = {
             default: typeof def === 'string' || typeof def === 'number' ? String(def) : '',
           };
-          if (Array.isArray(v['enum'])) variable.enum = v['enum'].map(String);
+          // Only scalar members: String() of a nested (possibly alias-bombed) array would expand it.
+          if (Array.isArray(v['enum'])) variable.enum = v['enum'].filter((x) => typeof x === 'string' || typeof x === 'number').map(String);
           const d = str(v['description']);
           if (d !== undefined) variable.description = d;
           vars[name] = variable;
@@ -368,11 +372,11 @@ class Indexer {
         else if (flow === 'password') flows.password = assignDefined<OAuthFlow>({ scopes }, { tokenUrl });
         else if (flow === 'accessCode') flows.authorizationCode = assignDefined<OAuthFlow>({ scopes }, { tokenUrl, authorizationUrl });
         else if (flow === 'implicit') flows.implicit = assignDefined<OAuthFlow>({ scopes }, { authorizationUrl });
-        else this.report('structure', childPointer(pointer, 'flow'), `oauth2 scheme has an unknown flow ${JSON.stringify(flow)}.`);
+        else this.report('structure', childPointer(pointer, 'flow'), `oauth2 scheme has an unknown flow ${previewJson(flow)}.`);
         return { ...this.baseScheme(s, 'oauth2', pointer), flows };
       }
       default:
-        this.report('structure', childPointer(pointer, 'type'), `security scheme has an unknown type ${JSON.stringify(s['type'])}; skipped.`);
+        this.report('structure', childPointer(pointer, 'type'), `security scheme has an unknown type ${previewJson(s['type'])}; skipped.`);
         return undefined;
     }
   }
@@ -406,7 +410,7 @@ class Indexer {
         return { ...this.baseScheme(s, 'oauth2', pointer), flows };
       }
       default:
-        this.report('structure', childPointer(pointer, 'type'), `security scheme has an unknown type ${JSON.stringify(type)}; skipped.`);
+        this.report('structure', childPointer(pointer, 'type'), `security scheme has an unknown type ${previewJson(type)}; skipped.`);
         return undefined;
     }
   }
@@ -528,7 +532,7 @@ class Indexer {
       }
       const allowed = this.is2 ? where === 'body' || where === 'formData' || PARAM_LOCATIONS.has(where as string) : PARAM_LOCATIONS.has(where as string);
       if (typeof where !== 'string' || !allowed) {
-        const what = where === undefined ? 'has no `in`' : `has an unknown \`in\`: ${JSON.stringify(where)}`;
+        const what = where === undefined ? 'has no `in`' : `has an unknown \`in\`: ${previewJson(where)}`;
         this.report('structure', p.pointer, `parameter "${name}" ${what}; skipped.`);
         return;
       }
@@ -616,7 +620,7 @@ class Indexer {
       const items = s['items'] !== undefined ? this.schemaAt(s['items'], childPointer(schema?.pointer ?? p.pointer, 'items'))?.value : undefined;
       copyValueFields(param, s, schemaType(s), items && schemaType(items), items);
     }
-    put(param, 'example', example);
+    put(param, 'example', smallOrUndefined(example));
     put(param, 'style', str(raw['style']));
     if (typeof raw['explode'] === 'boolean') param.explode = raw['explode'];
     return param;
@@ -645,7 +649,7 @@ class Indexer {
     put(param, 'description', str(raw['description']));
     const items = isObject(raw['items']) ? raw['items'] : undefined;
     copyValueFields(param, raw, str(raw['type']), items && str(items['type']), items);
-    put(param, 'example', raw['x-example']);
+    put(param, 'example', smallOrUndefined(raw['x-example']));
     put(param, 'style', style);
     put(param, 'explode', explode);
     return param;
@@ -796,7 +800,8 @@ export function formDataSchema(fields: readonly JsonObject[]): Record<string, un
     const name = f['name'] as string;
     const prop: Record<string, unknown> = {};
     for (const key of ['type', 'format', 'description', 'enum', 'default', 'pattern', 'minimum', 'maximum', 'items', 'x-example']) {
-      if (f[key] !== undefined) prop[key === 'x-example' ? 'example' : key] = f[key];
+      const value = smallOrUndefined(f[key]);
+      if (value !== undefined) prop[key === 'x-example' ? 'example' : key] = value;
     }
     if (prop['type'] === 'file') {
       prop['type'] = 'string';

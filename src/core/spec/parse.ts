@@ -7,7 +7,7 @@
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load as loadYaml, type LoadOptions, type Type } from 'js-yaml';
 import type { SpecProblem, SpecProblemCode, SpecVersion } from './types';
-import { isObject, type JsonObject } from './pointer';
+import { isObject, previewJson, type JsonObject } from './pointer';
 
 export type SpecFormat = 'json' | 'yaml';
 
@@ -136,12 +136,83 @@ function firstNonSpace(text: string): string {
   return m ? m[0] : '';
 }
 
+/**
+ * How many values YAML aliases may add to a document. Aliases share one object in memory, so a "billion
+ * laughs" file (nine aliases of nine aliases of…) parses in a few kilobytes; but everything that walks
+ * the document as a tree (bundling external $refs, validation, writing an example as JSON) visits every
+ * alias again and runs for minutes or out of memory. Real specs use aliases for a few shared snippets.
+ */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+/**
+ * Values the document holds when every alias is written out, minus the values it really holds: zero for
+ * a document without aliases. Memoised per object, so it costs one pass over the unique values even for an
+ * alias bomb. Stops counting past `limit`.
+ */
+export function aliasExpansion(value: unknown, limit = MAX_ALIAS_EXPANSION): number {
+  const size = new Map<object, number>();
+  let unique = 0;
+  // Iterative post-order walk: a node's size is known once all its children's are.
+  const stack: Array<{ node: object; expanded: boolean }> = [];
+  const visit = (v: unknown): number => {
+    if (typeof v !== 'object' || v === null) return 1;
+    const known = size.get(v);
+    if (known !== undefined) return known;
+    stack.push({ node: v, expanded: false });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { node: object; expanded: boolean };
+      if (!top.expanded && size.has(top.node)) {
+        stack.pop(); // the same alias pushed twice: already sized (or being sized) through the other entry
+        continue;
+      }
+      const children = Array.isArray(top.node) ? top.node : Object.values(top.node);
+      if (!top.expanded) {
+        top.expanded = true;
+        size.set(top.node, 1); // provisional: a cycle counts once
+        unique++;
+        for (const c of children) {
+          if (typeof c !== 'object' || c === null) unique++; // a scalar is held once, by this node
+          else if (!size.has(c)) stack.push({ node: c, expanded: false });
+        }
+        continue;
+      }
+      stack.pop();
+      let total = 1;
+      for (const c of children) total += typeof c === 'object' && c !== null ? (size.get(c) ?? 1) : 1;
+      size.set(top.node, Math.min(total, Number.MAX_SAFE_INTEGER));
+      if (total - unique > limit * 4) {
+        // Already far past the limit: no need to size the rest.
+        stack.length = 0;
+        return total;
+      }
+    }
+    return size.get(v) ?? 1;
+  };
+  const total = visit(value);
+  return Math.max(0, total - unique);
+}
+
 function parseYaml(
   text: string,
   origin: string,
 ): { ok: true; value: unknown; format: 'yaml'; problems: SpecProblem[] } | { ok: false; format: 'yaml'; problem: SpecProblem } {
+  const checked = (value: unknown, problems: SpecProblem[]): ReturnType<typeof parseYaml> => {
+    // Without both an anchor (&) and an alias (*) there is nothing to expand: skip the walk.
+    if (text.includes('*') && text.includes('&') && aliasExpansion(value) > MAX_ALIAS_EXPANSION) {
+      return {
+        ok: false,
+        format: 'yaml',
+        problem: problem(
+          'too-large',
+          `${origin}: its YAML aliases (*name) expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values, so it is not loaded (this is how an "alias bomb" works).`,
+          { hint: 'Use aliases only for small shared pieces, or write the repeated parts out; a spec from an untrusted source may be hostile.' },
+        ),
+      };
+    }
+    return { ok: true, value, format: 'yaml', problems };
+  };
   try {
-    return { ok: true, value: loadYaml(text, yamlLoadOptions()), format: 'yaml', problems: [] };
+    return checked(loadYaml(text, yamlLoadOptions()), []);
   } catch (e) {
     const first = yamlSyntaxProblem(origin, e);
     if (!/duplicated mapping key/.test(yamlReason(e))) return { ok: false, format: 'yaml', problem: first };
@@ -149,7 +220,7 @@ function parseYaml(
     // JSON.parse does) and report the duplicate as a warning at its place.
     try {
       const value = loadYaml(text, yamlLoadOptions({ json: true }));
-      return { ok: true, value, format: 'yaml', problems: [{ ...first, severity: 'warning' }] };
+      return checked(value, [{ ...first, severity: 'warning' }]);
     } catch (e2) {
       return { ok: false, format: 'yaml', problem: yamlSyntaxProblem(origin, e2) };
     }
@@ -360,7 +431,8 @@ export function detectVersion(doc: unknown, origin: string): VersionOutcome {
 }
 
 function unknownVersion(origin: string, field: string, value: unknown): SpecProblem {
-  const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40) ?? String(value);
+  // Bounded: the value may be a YAML alias bomb, which JSON.stringify would expand to gigabytes.
+  const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : previewJson(value, 40);
   return problem(
     'version',
     `${origin}: unsupported spec version ${field}: ${shown} (supported: Swagger 2.0, OpenAPI 3.0 and 3.1).`,

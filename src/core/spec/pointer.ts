@@ -166,6 +166,59 @@ export function isSmallValue(value: unknown, maxNodes: number): boolean {
   return true;
 }
 
+/**
+ * Raw values the indexer copies into what it sends to the host (a parameter's `example`, `default`,
+ * `enum`) must be small: the index is serialized with `JSON.stringify`, and a YAML alias bomb (nine
+ * aliases of nine aliases…) is a few hundred bytes of text that shares its objects in memory but expands to
+ * gigabytes when written out. Bigger values are left out of the index; the form then simply has no
+ * example or default, and the spec itself is untouched.
+ */
+export const MAX_COPIED_VALUE_NODES = 10_000;
+
+/** `value` when it is small enough to copy into the index (see MAX_COPIED_VALUE_NODES), else undefined. */
+export function smallOrUndefined<T>(value: T): T | undefined {
+  return typeof value !== 'object' || value === null || isSmallValue(value, MAX_COPIED_VALUE_NODES) ? value : undefined;
+}
+
+/**
+ * At most `max` characters of `value` written as JSON, for messages. Never serializes more than it shows:
+ * `JSON.stringify` on a hostile value (an alias bomb, a 100 MB string) would take minutes or run out of
+ * memory just to be cut to a few characters afterwards.
+ */
+export function previewJson(value: unknown, max = 40): string {
+  type Piece = { text: string } | { value: unknown };
+  const clip = (t: string): string => JSON.stringify(t.length > max ? t.slice(0, max + 1) : t);
+  let out = '';
+  const stack: Piece[] = [{ value }];
+  while (stack.length > 0 && out.length <= max) {
+    const piece = stack.pop() as Piece;
+    if ('text' in piece) {
+      out += piece.text;
+      continue;
+    }
+    const v = piece.value;
+    if (typeof v === 'string') out += clip(v);
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) out += JSON.stringify(v);
+    else if (typeof v === 'object') {
+      // Children are pushed in reverse; each prints at least one character, so more than `max` never show.
+      const isArray = Array.isArray(v);
+      const keys = isArray ? [] : Object.keys(v).slice(0, max + 1);
+      const n = isArray ? Math.min(v.length, max + 1) : keys.length;
+      stack.push({ text: isArray ? ']' : '}' });
+      for (let i = n - 1; i >= 0; i--) {
+        if (isArray) stack.push({ value: v[i] });
+        else {
+          const k = keys[i] as string;
+          stack.push({ value: (v as Record<string, unknown>)[k] }, { text: `${clip(k)}:` });
+        }
+        if (i > 0) stack.push({ text: ',' });
+      }
+      stack.push({ text: isArray ? '[' : '{' });
+    } else out += String(v);
+  }
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
 /** Extensions bigger than this many values are not copied into summaries (GitHub's `x-webhooks` is 600 KB). */
 export const MAX_EXTENSION_NODES = 2000;
 
