@@ -85,6 +85,54 @@ describe('hover and snippets (UI)', function () {
     await wb.screenshot('snippet-inserted');
   });
 
+  it('works from the keyboard alone: show the hover, move into it, Tab to Insert snippet, Enter', async function () {
+    assert.ok(wb);
+    const page = wb.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('app/subscriptions.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'subscriptions.py' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-line', { hasText: 'def organizations' }).waitFor({ timeout: 30_000 });
+    // Put the cursor inside the URL with Find, as a keyboard user would.
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('/organizations/v1');
+    await page.keyboard.press('Escape');
+    const hover = page.locator('.monaco-hover', { hasText: 'Insert snippet' }).first();
+    // Ctrl+K Ctrl+I (Show or Focus Hover); again until the specs have loaded and our part is in it.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 3_000 });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
+    // The same chord again moves the focus into the hover; Tab walks its links.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const insert = hover.getByRole('link', { name: 'Insert snippet' });
+    for (let i = 0; i < 12; i++) {
+      if (await insert.evaluate((el) => el === document.activeElement)) break;
+      await page.keyboard.press('Tab');
+    }
+    assert.ok(await insert.evaluate((el) => el === document.activeElement), 'Tab never reached the Insert snippet link');
+    await wb.screenshot('keyboard-hover-focused');
+    await page.keyboard.press('Enter');
+    await editor.locator('.view-line', { hasText: 'url = "https://test-api.telenor.no/organizations/v1/organizations"' }).waitFor({ timeout: 30_000 });
+    // The focus is back in the editor, on the token's tab stop: typing fills it in.
+    await page.keyboard.type('my-token');
+    await editor.locator('.view-line', { hasText: '"Authorization": "Bearer my-token"' }).waitFor({ timeout: 5_000 });
+    await wb.screenshot('keyboard-snippet-inserted');
+  });
+
   it('opens the Get started walkthrough', async function () {
     assert.ok(wb);
     const page = wb.page;

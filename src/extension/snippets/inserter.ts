@@ -158,7 +158,9 @@ export class SnippetInserter {
     let editor: vscode.TextEditor | undefined;
     if (args.uri !== undefined) {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri, true));
-      editor = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
+      const visible = vscode.window.visibleTextEditors.find((e) => e.document === document);
+      // Focus the editor (from a hover link the focus is in the hover): typing must fill the first tab stop.
+      editor = await vscode.window.showTextDocument(document, visible?.viewColumn === undefined ? {} : { viewColumn: visible.viewColumn });
     } else {
       editor = vscode.window.activeTextEditor;
     }
