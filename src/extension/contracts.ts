@@ -41,6 +41,11 @@ export interface SpecRegistry {
   operation(apiId: string, operationId: string): OperationInfo | undefined;
   /** Resolves when every source known right now has finished loading (or failed). */
   whenSettled(): Promise<void>;
+  /**
+   * Resolves when the sources are listed (built-in, workspace search, added ones), before they finish
+   * loading: entries still loading are in `entries()` with state `loading`.
+   */
+  whenListed(): Promise<void>;
 }
 
 // ----------------------------------------------------------------------------------------- environments

@@ -98,6 +98,24 @@ describe('Telenor APIs tree (UI)', function () {
     assert.match(await stores.innerText(), /v1\.0\.0 · built-in · Norway/);
     const shot = await w.screenshot('sandbox-apis');
     assert.ok(existsSync(shot), `no screenshot at ${shot}`);
+    // The tooltip says where requests go now and how the API authenticates.
+    const tip = w.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /Telenor Stores API/ }).first();
+    // A tooltip closes when the tree redraws (a spec finishing validation): hover again, as a person would.
+    for (let attempt = 0; ; attempt++) {
+      await w.page.mouse.move(700, 600);
+      await stores.hover();
+      try {
+        await tip.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+    await tip.getByText(/Requests go to/).waitFor({ timeout: 15_000 }).catch(async () => assert.fail(`tooltip: ${await tip.innerText()}`));
+    const text = await tip.innerText();
+    assert.match(text, /Requests go to \(Sandbox\): http:\/\/127\.0\.0\.1:\d+\/telenor-stores\/v1/, text);
+    assert.match(text, /Auth: Norway · client credentials/, text);
+    await w.screenshot('api-tooltip');
   });
 
   it('expands an API and a tag to operations with method badges', async function () {
@@ -204,5 +222,40 @@ describe('Telenor APIs tree (UI)', function () {
     await production.click();
     await pick.locator('.monaco-list-row', { hasText: 'Sandbox' }).first().click();
     await item(/^Telenor environment: Sandbox/).waitFor({ timeout: 10_000 });
+  });
+});
+
+describe('Telenor APIs tree, nothing to list (UI)', function () {
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    wb = await Workbench.open({ label: 'tree-empty', settings: { 'telenor.specs.showBuiltin': false, 'telenor.specs.include': [] } });
+  });
+
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') {
+      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
+      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
+    }
+  });
+
+  after(async function () {
+    await wb?.close();
+  });
+
+  it('welcomes with ways to add a spec and starts the sandbox from there', async function () {
+    assert.ok(wb);
+    await wb.openViewContainer('Telenor APIs');
+    const welcome = wb.sideBar().locator('.welcome-view-content');
+    await welcome.getByText(/No OpenAPI specs are listed yet/).waitFor({ timeout: 30_000 });
+    for (const name of ['Add Spec File…', 'Add Spec from URL…', 'Start Sandbox']) {
+      await welcome.getByRole('button', { name: new RegExp(name) }).waitFor();
+    }
+    await welcome.getByText('Open the Getting Started walkthrough').waitFor();
+    assert.match(await welcome.innerText(), /named like “\*\.openapi\.yaml”/);
+    await wb.screenshot('welcome');
+    await welcome.getByRole('button', { name: /Start Sandbox/ }).click();
+    await wb.notification(/Telenor sandbox running at http:\/\/127\.0\.0\.1:\d+/);
+    await wb.screenshot('sandbox-started');
   });
 });

@@ -10,6 +10,7 @@ import {
   highlightRanges,
   locateOperation,
   operationAccessibleLabel,
+  operationChoices,
   operationLabel,
   operationMatches,
   operationTooltip,
@@ -94,8 +95,9 @@ describe('tree model', () => {
     assert.deepEqual(again.roots().map((r) => r.id), roots.map((r) => r.id));
   });
 
-  it('shows one "looking for specs" row before discovery finished, and nothing after an empty discovery', () => {
+  it('shows one "looking for specs" row until the sources are listed, and nothing after an empty listing', () => {
     assert.deepEqual(new TreeModel([], '', false).roots().map((n) => n.kind), ['status']);
+    assert.deepEqual(new TreeModel([stores], '', false).roots().map((n) => n.kind), ['status'], 'the first specs wait for the rest of the listing');
     assert.deepEqual(new TreeModel([], '', true).roots(), [], 'empty: the welcome view takes over');
   });
 
@@ -164,6 +166,7 @@ describe('tree words', () => {
     assert.equal(specMarkdown('# Title'), '\\# Title');
     assert.equal(specMarkdown('1. first'), '\\1. first');
     assert.equal(specMarkdown('x'.repeat(400), 10), `${'x'.repeat(9)}…`);
+    assert.equal(specMarkdown('Send `Authorization: Bearer <token>` always', 20), 'Send …', 'no half code span');
   });
 
   it('operation tooltips list method, path, parameters, body and auth', () => {
@@ -180,6 +183,24 @@ describe('tree words', () => {
     }
     assert.equal(securityText([]), 'none');
     assert.equal(securityText([{ a: [] }, {}]), 'a or none (optional)');
+  });
+});
+
+describe('the operation picker', () => {
+  it('lists each operation once per API with method and path, summary, API and tag', () => {
+    const groups = operationChoices([stores.api as ApiIndex, accounts.api as ApiIndex]);
+    assert.deepEqual(groups.map((g) => g.title), ['Stores', 'Accounts']);
+    const [s0] = groups;
+    assert.deepEqual(
+      s0?.choices.map((c) => [c.label, c.description, c.detail]),
+      [
+        ['GET /stores', 'List stores', 'Stores · Stores'],
+        ['GET /stores/{storeId}', 'Get one store', 'Stores · Stores'],
+        ['DELETE /stores/{storeId}', 'closeStore (deprecated)', 'Stores · Admin'],
+      ],
+      'getStore is under two tags and listed once',
+    );
+    assert.deepEqual(s0?.choices[0] && { apiId: s0.choices[0].apiId, operationId: s0.choices[0].operationId }, { apiId: 'builtin:stores', operationId: '#/paths/~1stores/get' });
   });
 });
 

@@ -139,6 +139,10 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
     return this.api(apiId)?.operations[operationId];
   }
 
+  async whenListed(): Promise<void> {
+    await this.queue;
+  }
+
   async whenSettled(): Promise<void> {
     for (;;) {
       await this.queue;
@@ -470,6 +474,8 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
       try {
         const problems = await this.catalog.validate(slot.key, { signal });
         if (this.disposed || slot.generation !== generation) return;
+        // A valid spec changes nothing: no refresh (which would also close an open tooltip in the tree).
+        if (problems.length === 0 && slot.validationProblems.length === 0) return;
         slot.validationProblems = problems;
         this.updateDiagnostics(slot);
         this.changed();

@@ -15,6 +15,7 @@ import {
   operationDescription,
   operationLabel,
   operationTooltip,
+  operationChoices,
   highlightRanges,
   TreeModel,
   type ApiNode,
@@ -114,7 +115,9 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     void vscode.commands.executeCommand('setContext', CONTEXT_FILTER_ACTIVE, false);
     if (this.view.visible) this.warmUp();
     this.updateTitle();
-    void deps.specs.whenSettled().then(() => {
+    // Until the sources are listed the view shows one "looking" row, so workspace specs do not push the
+    // built-in ones down a moment after they appeared.
+    void deps.specs.whenListed().then(() => {
       this.discovered = true;
       this.refreshNow();
     });
@@ -356,7 +359,8 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
   private async openRequest(arg: unknown, second: unknown): Promise<OperationTarget | undefined> {
     const target = targetOf(arg, second) ?? (await this.pickOperation());
     if (!target) return undefined;
-    await this.deps.specs.whenSettled();
+    // Only an API that is not loaded yet (a reload, a slow URL) is worth waiting for.
+    if (!this.deps.specs.api(target.apiId)) await this.deps.specs.whenSettled();
     const api = this.deps.specs.api(target.apiId);
     if (!api) {
       throw new TelenorError('input', `No loaded API has the id ${target.apiId}.`, { hint: 'Pick the operation in the Telenor APIs view, or refresh it.' });
@@ -369,35 +373,45 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     return target;
   }
 
-  private async pickOperation(): Promise<OperationTarget | undefined> {
+  /**
+   * Every operation of every loaded API, searchable by method, path, summary and API. Specs still loading
+   * join the list when they are ready (the picker shows it is busy until then).
+   */
+  private pickOperation(): Promise<OperationTarget | undefined> {
     type Item = vscode.QuickPickItem & { target?: OperationTarget };
-    const items = this.deps.specs.whenSettled().then(() => {
-      const out: Item[] = [];
-      for (const api of this.deps.specs.apis()) {
-        out.push({ label: api.title, kind: vscode.QuickPickItemKind.Separator });
-        for (const tag of api.tags) {
-          for (const id of tag.operationIds) {
-            const op = api.operations[id];
-            // An operation under two tags is listed once.
-            if (!op || out.some((i) => i.target?.apiId === api.id && i.target.operationId === id)) continue;
-            out.push({
-              label: `${op.method.toUpperCase()} ${op.path}`,
-              description: `${operationLabel(op)}${op.deprecated ? ' (deprecated)' : ''}`,
-              detail: `${api.title} · ${tag.name}`,
-              target: { apiId: api.id, operationId: id },
-            });
-          }
-        }
+    const pick = vscode.window.createQuickPick<Item>();
+    pick.title = 'Telenor: Open Request Panel';
+    pick.placeholder = 'Search by method, path, summary or API';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    const fill = (): void => {
+      const items: Item[] = [];
+      for (const group of operationChoices(this.deps.specs.apis())) {
+        items.push({ label: group.title, kind: vscode.QuickPickItemKind.Separator });
+        for (const c of group.choices) items.push({ label: c.label, description: c.description, detail: c.detail, target: { apiId: c.apiId, operationId: c.operationId } });
       }
-      return out;
+      pick.items = items;
+    };
+    fill();
+    pick.busy = true;
+    const disposables: vscode.Disposable[] = [pick, this.deps.specs.onDidChange(fill)];
+    void this.deps.specs.whenSettled().then(() => {
+      pick.busy = false;
+      fill();
     });
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Telenor: Open Request Panel',
-      placeHolder: 'Search by method, path, summary or API',
-      matchOnDescription: true,
-      matchOnDetail: true,
+    return new Promise<OperationTarget | undefined>((resolve) => {
+      disposables.push(
+        pick.onDidAccept(() => {
+          resolve(pick.selectedItems[0]?.target);
+          pick.hide();
+        }),
+        pick.onDidHide(() => {
+          resolve(undefined);
+          for (const d of disposables) d.dispose();
+        }),
+      );
+      pick.show();
     });
-    return picked?.target;
   }
 
   private operationOf(node: unknown): { op: OperationNode['operation']; api: ApiSummary } | undefined {

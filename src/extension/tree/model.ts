@@ -3,7 +3,7 @@
  * from the registry's entries, the operation filter, and the words the tree shows (labels, descriptions,
  * tooltips as Markdown). Pure (no vscode), unit tested in plain Node.
  */
-import type { HttpMethod, OperationInfo, SecurityRequirement, SpecProblem } from '../../core/spec/types';
+import type { ApiIndex, HttpMethod, OperationInfo, SecurityRequirement, SpecProblem } from '../../core/spec/types';
 import type { SpecEntry } from '../contracts';
 import { messageWithoutPlace, ORIGIN_LABELS } from '../specs/sources';
 
@@ -129,7 +129,7 @@ export class TreeModel {
 
   roots(): TreeNode[] {
     if (this.rootNodes) return this.rootNodes;
-    if (!this.discovered && this.entries.length === 0) {
+    if (!this.discovered) {
       this.rootNodes = [{ kind: 'status', id: 'status:discovering', label: 'Looking for specs…' }];
       return this.rootNodes;
     }
@@ -232,13 +232,15 @@ function plain(text: string, max = 300): string {
  * paragraph stays one paragraph. (Raw HTML is shown as text by VS Code unless `supportHtml` is set.)
  */
 export function specMarkdown(text: string, max = 300): string {
-  const t = oneParagraph(
+  let t = oneParagraph(
     text
       .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1'),
     max,
   );
+  // Cutting inside a code span would leave a stray backtick: cut before that span instead.
+  if (t.endsWith('…') && (t.match(/`/g) ?? []).length % 2 === 1) t = `${t.slice(0, t.lastIndexOf('`')).trimEnd()} …`;
   return /^(?:[#>+*-]|\d+[.)])/.test(t) ? `\\${t}` : t;
 }
 
@@ -340,6 +342,41 @@ export function operationTooltip(op: OperationInfo): string {
   }
   out.push(`Auth: ${escapeMarkdown(securityText(op.security))}`);
   return out.join('\n\n');
+}
+
+/** One row of the "Open Request Panel" picker. */
+export interface OperationChoice {
+  apiId: string;
+  operationId: string;
+  /** `GET /stores/{storeId}` */
+  label: string;
+  /** The summary (or operationId), marked when deprecated. */
+  description: string;
+  /** API title and tag, so a search for the API finds its operations. */
+  detail: string;
+}
+
+/** The picker's rows per API, in tag order; an operation under two tags is listed once. */
+export function operationChoices(apis: readonly ApiIndex[]): Array<{ title: string; choices: OperationChoice[] }> {
+  return apis.map((api) => {
+    const seen = new Set<string>();
+    const choices: OperationChoice[] = [];
+    for (const tag of api.tags) {
+      for (const id of tag.operationIds) {
+        const op = api.operations[id];
+        if (!op || seen.has(id)) continue;
+        seen.add(id);
+        choices.push({
+          apiId: api.id,
+          operationId: id,
+          label: `${op.method.toUpperCase()} ${op.path}`,
+          description: `${operationLabel(op)}${op.deprecated ? ' (deprecated)' : ''}`,
+          detail: `${api.title} · ${tag.name}`,
+        });
+      }
+    }
+    return { title: api.title, choices };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------- source
