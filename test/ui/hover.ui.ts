@@ -4,7 +4,20 @@
  */
 import * as assert from 'node:assert/strict';
 
+import type { Locator, Page } from 'playwright-core';
+
 import { Workbench } from '../harness/ui';
+
+/** Opens a workspace file the way a person does (Quick Open, type, Enter) and returns the editor. */
+async function quickOpen(page: Page, path: string): Promise<Locator> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(path);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.split('/').pop() ?? path }).first().waitFor();
+  await page.keyboard.press('Enter');
+  return page.locator('.editor-instance .monaco-editor').first();
+}
 
 describe('hover and snippets (UI)', function () {
   let wb: Workbench | undefined;
@@ -28,14 +41,7 @@ describe('hover and snippets (UI)', function () {
   it('shows the operation when the mouse rests on a URL, and Insert snippet writes the call', async function () {
     assert.ok(wb);
     const page = wb.page;
-    // Open app/client.ts the way a person does: Quick Open.
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('app/client.ts');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'client.ts' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
+    const editor = await quickOpen(page, 'app/client.ts');
     const line = editor.locator('.view-line', { hasText: 'ACCOUNT_URL' });
     await line.waitFor({ timeout: 30_000 });
 
@@ -89,13 +95,7 @@ describe('hover and snippets (UI)', function () {
     assert.ok(wb);
     const page = wb.page;
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('app/subscriptions.py');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'subscriptions.py' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
+    const editor = await quickOpen(page, 'app/subscriptions.py');
     await editor.locator('.view-line', { hasText: 'def organizations' }).waitFor({ timeout: 30_000 });
     // Put the cursor inside the URL with Find, as a keyboard user would.
     await page.keyboard.press('Control+F');
