@@ -131,6 +131,11 @@ export interface ResponseView {
   bodyKind: BodyKind;
   /** At most `displayLimitBytes` of the body (nothing for binary bodies). */
   body: string;
+  /**
+   * Large bodies travel as UTF-8 bytes instead (`body` is then ''): VS Code passes typed arrays to the
+   * webview as binary, where a multi-megabyte string would be JSON-escaped and parsed on the way.
+   */
+  bodyUtf8?: Uint8Array;
   /** True when `body` holds less than was received: "Open in editor" shows more. */
   displayTruncated: boolean;
   displayLimitBytes: number;

@@ -106,9 +106,15 @@ function button(label: string, onClick: () => void, options: { secondary?: boole
   return b;
 }
 
+/** vscode-button takes `disabled` but tells assistive technology nothing: aria-disabled says it. */
 function setDisabled(el: HTMLElement, disabled: boolean): void {
-  if (disabled) el.setAttribute('disabled', '');
-  else el.removeAttribute('disabled');
+  if (disabled) {
+    el.setAttribute('disabled', '');
+    el.setAttribute('aria-disabled', 'true');
+  } else {
+    el.removeAttribute('disabled');
+    el.removeAttribute('aria-disabled');
+  }
 }
 
 class PanelApp {
@@ -725,7 +731,8 @@ class PanelApp {
         ),
       );
     }
-    const text = r.bodyKind === 'json' ? reformatJson(r.body) : r.body;
+    const raw = r.bodyUtf8 ? new TextDecoder().decode(r.bodyUtf8) : r.body;
+    const text = r.bodyKind === 'json' ? reformatJson(raw) : raw;
     const lines = text.split(/\r?\n/);
     this.bodyView = new BodyView(lines, r.bodyKind === 'json', `Response body, ${lines.length} lines`);
     wrap.appendChild(this.bodyView.element);

@@ -14,6 +14,11 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
 import { Workbench } from '../harness/ui';
 
 const HOSTILE_HTML = '<html><body><h1 id="pwned">owned</h1><img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script></body></html>';
+/** About 5 MB of JSON, one row per line once indented; the last row is marked. */
+const BIG_JSON = JSON.stringify({
+  rows: Array.from({ length: 40_000 }, (_, i) => ({ id: i, msisdn: `47${String(90_000_000 + i)}`, name: `Subscriber number ${i}`, active: i % 3 !== 0, tags: ['a', 'b'], note: i === 39_999 ? 'last-row' : 'x'.repeat(40) })),
+});
+
 const HOSTILE_JSON = JSON.stringify({ note: '<script>document.title="pwned"</script>', html: '<img src=x onerror=alert(1)>', '<b>key</b>': 1, big: 12345678901234567890 }).replace(
   '"big":12345678901234567000',
   '"big":12345678901234567890',
@@ -27,7 +32,7 @@ function hostileSpec(url: string): string {
     openapi: '3.0.3',
     info: { title: 'Hostile Echo API', version: '1.0.0' },
     servers: [{ url }],
-    paths: { '/html': op('Hostile HTML', 'text/html'), '/json': op('Hostile JSON', 'application/json') },
+    paths: { '/html': op('Hostile HTML', 'text/html'), '/json': op('Hostile JSON', 'application/json'), '/big': op('Five megabytes', 'application/json'), '/slow': op('Slow answer', 'application/json') },
   });
 }
 
@@ -40,6 +45,8 @@ describe('request panel (UI)', function () {
     box = await startSandbox({ port: 0, rateLimit: false });
     hostile = createServer((req, res) => {
       if (req.url === '/html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HOSTILE_HTML);
+      else if (req.url === '/big') res.writeHead(200, { 'content-type': 'application/json' }).end(BIG_JSON);
+      else if (req.url === '/slow') setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"late":true}'), 20_000).unref();
       else res.writeHead(200, { 'content-type': 'application/json' }).end(HOSTILE_JSON);
     });
     await new Promise<void>((r) => hostile?.listen(0, '127.0.0.1', r));
@@ -51,6 +58,8 @@ describe('request panel (UI)', function () {
         'telenor.environment': 'sandbox',
         'workbench.colorTheme': 'Default Dark Modern',
         'security.workspace.trust.enabled': false,
+        // Show all of the 5 MB body (the default display cap is 2 MB).
+        'telenor.request.maxDisplayBytes': 8 * 1024 * 1024,
       },
       workspaceFiles: { 'hostile.openapi.json': hostileSpec(hostileUrl) },
     });
@@ -186,6 +195,67 @@ describe('request panel (UI)', function () {
     await body.getByText(/"<script>document\.title=\\"pwned\\"<\/script>"/).waitFor();
     assert.equal(await view().locator('.body-view script, .body-view img, .body-view b').count(), 0);
     await wb.screenshot('hostile-json');
+  });
+
+  it('Escape cancels a request that takes too long', async function () {
+    assert.ok(wb);
+    await openFromTree('Hostile Echo API', /^hostile\b/, /^GET \/slow/);
+    const v = view();
+    await v.getByRole('button', { name: 'Send' }).click();
+    await v.getByText('Sending…').waitFor();
+    assert.equal(await v.locator('#cancel').isEnabled(), true, 'Cancel is enabled while sending');
+    assert.equal(await v.locator('#send').isEnabled(), false, 'Send is disabled while sending');
+    await wb.screenshot('sending');
+    await v.locator('#cancel').focus();
+    await wb.page.keyboard.press('Escape');
+    await v.getByText(/^Cancelled\./).waitFor({ timeout: 10_000 });
+    assert.equal(await v.locator('#cancel').isEnabled(), false, 'Cancel is disabled again');
+  });
+
+  it('pre-fills a JSON body from the spec and points at a syntax error before sending', async function () {
+    assert.ok(wb);
+    await openFromTree('Partner Orders API', /^Orders\b/, /^POST \/orders/);
+    const v = view();
+    const body = v.getByRole('textbox', { name: 'Request body' });
+    await body.waitFor();
+    assert.match(await body.inputValue(), /"productId": "MOB-5G-20"/);
+    await body.fill('{\n  "productId": "MOB-5G-20",\n  "msisdn": 4791512345,\n}');
+    await v.getByRole('button', { name: 'Send' }).click();
+    const issue = v.locator('.body-group .field-issue');
+    await issue.waitFor();
+    assert.match(await issue.innerText(), /line 3, column 23\): a trailing comma before '}'/);
+    assert.equal(await body.getAttribute('aria-invalid'), 'true');
+    assert.match(await v.locator('#response-status').innerText(), /^Not sent/);
+    await wb.screenshot('body-json-error');
+  });
+
+  it('renders a 5 MB JSON body virtualised, and stays responsive', async function () {
+    assert.ok(wb);
+    assert.ok(BIG_JSON.length > 5_000_000, `${BIG_JSON.length} bytes`);
+    await openFromTree('Hostile Echo API', /^hostile\b/, /^GET \/big/);
+    const v = view();
+    const t0 = Date.now();
+    await v.getByRole('button', { name: 'Send' }).click();
+    await v.locator('#response-status .status').waitFor({ timeout: 60_000 });
+    console.log(`      5 MB: status after ${Date.now() - t0} ms`);
+    await v.locator('.body-view.virtual .body-line').first().waitFor({ timeout: 60_000 });
+    const shownMs = Date.now() - t0;
+    console.log(`      5 MB: send → first lines on screen in ${shownMs} ms`);
+    assert.match(await v.locator('#response-status').innerText(), /200 OK · .* · 5\.\d MB/);
+    const rendered = await v.locator('.body-line').count();
+    assert.ok(rendered > 10 && rendered < 500, `only the lines in view are in the DOM (${rendered})`);
+    // Jump to the end: the last row is rendered, still only a window of lines exists.
+    await v.locator('.body-view').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await v.locator('.body-view').getByText('"last-row"').waitFor({ timeout: 10_000 });
+    assert.ok((await v.locator('.body-line').count()) < 500);
+    // Responsive: the page answers at once, and typing into the form still works.
+    const t1 = Date.now();
+    await v.locator('body').evaluate(() => document.querySelectorAll('.body-line').length);
+    assert.ok(Date.now() - t1 < 1000, `the webview took ${Date.now() - t1} ms to answer`);
+    assert.ok(shownMs < 20_000, `took ${shownMs} ms`);
+    await wb.screenshot('big-json-end');
   });
 
   it('comes back after a reload with its input (serializer)', async function () {

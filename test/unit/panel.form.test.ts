@@ -161,7 +161,9 @@ describe('request panel form model', () => {
     it('jsonSyntaxProblem names the place and the reason of common mistakes', () => {
       assert.equal(jsonSyntaxProblem('{"a":[1,2,{"b":null}]}'), undefined);
       assert.match(jsonSyntaxProblem('{"a":') ?? '', /line 1, column 6\): the text ends where a value should be/);
-      assert.match(jsonSyntaxProblem('{"a": 1,}') ?? '', /column 9\): expected a "quoted" property name, found '}'/);
+      assert.match(jsonSyntaxProblem('{"a": 1,}') ?? '', /column 8\): a trailing comma before '}'/);
+      assert.match(jsonSyntaxProblem('[1,\n]') ?? '', /line 1, column 3\): a trailing comma before ']'/);
+      assert.match(jsonSyntaxProblem('{"a": 1, 2}') ?? '', /expected a "quoted" property name, found '2'/);
       assert.match(jsonSyntaxProblem("{'a': 1}") ?? '', /single quote/);
       assert.match(jsonSyntaxProblem('[1 2]') ?? '', /expected ',' or ']'/);
       assert.match(jsonSyntaxProblem('{"a": "x\ny"}') ?? '', /line break/);

@@ -47,8 +47,14 @@ function panelTabs(): vscode.Tab[] {
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PANEL_VIEW_TYPE));
 }
 
-/** A server that hangs on API paths (to cancel) and passes the token endpoint through to the sandbox. */
-async function hangingServer(target: string): Promise<{ url: string; apiHits: () => number; close: () => Promise<void> }> {
+/**
+ * A gateway in front of the sandbox: the token endpoint is passed through, API paths are answered by
+ * `api` (left hanging when it returns false) — to cancel a request, or to reject every token.
+ */
+async function fakeGateway(
+  target: string,
+  api: (res: ServerResponse) => boolean,
+): Promise<{ url: string; apiHits: () => number; close: () => Promise<void> }> {
   let hits = 0;
   const open = new Set<ServerResponse>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -66,7 +72,7 @@ async function hangingServer(target: string): Promise<{ url: string; apiHits: ()
       return;
     }
     hits++;
-    open.add(res);
+    if (!api(res)) open.add(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -245,7 +251,7 @@ describe('request panel (in-host)', function () {
   });
 
   it('Cancel stops a request that hangs', async () => {
-    const hang = await hangingServer(box.url);
+    const hang = await fakeGateway(box.url, () => false);
     await useSandbox(hang.url);
     try {
       const sending = send({ ...storesList, values: { query: { city: 'Oslo' } } });
@@ -333,6 +339,47 @@ describe('request panel (in-host)', function () {
       await vscode.commands.executeCommand('telenor.useSandboxCredentials');
     }
     ok(await send({ ...store, values: { path: { storeId: '1001' } } }));
+  });
+
+  it('says what the token endpoint answered when the stored secret is wrong (seed wording, code 22)', async () => {
+    await s.auth.signOut(stores, 'sandbox');
+    await vscode.commands.executeCommand('telenor.setCredentials', {
+      environment: 'sandbox',
+      region: 'no',
+      kind: 'client',
+      values: { clientId: 'sandbox-no-client', clientSecret: 'not-the-secret-42' },
+    });
+    try {
+      const error = failed(await send({ ...store, values: { path: { storeId: '1001' } } }));
+      assert.equal(error.kind, 'token-endpoint', `${error.kind}: ${error.message}`);
+      assert.match(`${error.message} ${error.hint}`, /Basic Authentication failed|22/);
+      assert.ok(error.actions.includes('setCredentials'));
+      assert.ok(!JSON.stringify(error).includes('not-the-secret-42'), 'the secret is not in the message');
+    } finally {
+      await vscode.commands.executeCommand('telenor.useSandboxCredentials');
+      await s.auth.signOut(stores, 'sandbox');
+    }
+  });
+
+  it('shows a 401 that a fresh token did not fix, with what to check', async () => {
+    // A gateway that rejects every token as invalid (40105): one renewal, then the answer is shown.
+    const gateway = await fakeGateway(box.url, (res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="api.telenor.no", error="invalid_token"' });
+      res.end(JSON.stringify({ httpStatus: 401, httpMessage: 'Unauthorized', errorCode: '40105', description: 'Invalid access token' }));
+      return true;
+    });
+    await useSandbox(gateway.url);
+    try {
+      const response = ok(await send({ ...store, values: { path: { storeId: '1001' } } }));
+      assert.equal(response.status, 401);
+      assert.equal(response.retriedAfter401, true, 'renewed once');
+      assert.equal(gateway.apiHits(), 2, 'exactly one retry');
+      assert.equal(response.apiError?.code, '40105');
+      assert.match(response.apiError?.hint ?? '', /freshly issued token was rejected too/);
+    } finally {
+      await useSandbox(box.url);
+      await gateway.close();
+    }
   });
 
   it('opens the response in an editor with the right language', async () => {

@@ -294,7 +294,13 @@ class JsonChecker {
       this.ws();
       const c = this.s[this.i];
       if (c === ',') {
+        const comma = this.i;
         this.i++;
+        this.ws();
+        if (this.s[this.i] === close) {
+          this.i = comma;
+          this.fail(`a trailing comma before '${close}' (JSON allows none)`);
+        }
         continue;
       }
       if (c === close) {

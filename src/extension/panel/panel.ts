@@ -28,7 +28,7 @@ import { ENVIRONMENT_LABELS } from '../settings';
 import { operationView, pickMediaType, toRequestValues, validateForm } from './form';
 import { historyEntry, historyKey, type HistoryStore } from './history';
 import { panelHtml } from './html';
-import { DOWNLOAD_CAP_BYTES, errorView, languageFor, prettyBody, responseView } from './response';
+import { DOWNLOAD_CAP_BYTES, errorView, forWire, languageFor, prettyBody, responseView } from './response';
 import type { RequestPanelDeps } from './manager';
 
 /** What a panel needs from its manager besides the feature deps. */
@@ -219,7 +219,7 @@ export class RequestPanel implements vscode.Disposable {
       auth: { state: 'loading' },
       limits: { maxDisplayBytes: this.host.deps.settings.current.maxDisplayBytes },
     };
-    if (this.last) init.last = this.last.outcome;
+    if (this.last) init.last = forWire(this.last.outcome);
     if (this.inFlight) init.sending = this.inFlight.requestId;
     this.post(init);
     await this.pushContext();
@@ -371,7 +371,7 @@ export class RequestPanel implements vscode.Disposable {
       if (this.inFlight === mine) this.inFlight = undefined;
       this.host.stateChanged(this);
     }
-    this.post({ type: 'sendResult', requestId, outcome });
+    this.post({ type: 'sendResult', requestId, outcome: forWire(outcome) });
     return outcome;
   }
 

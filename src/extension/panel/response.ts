@@ -4,7 +4,7 @@
  * what to do, which button helps".
  */
 import type { SendResult } from '../../core/http/types';
-import type { BodyKind, ErrorView, FieldIssue, PanelAction, ResponseView } from '../../protocol';
+import type { BodyKind, ErrorView, FieldIssue, PanelAction, ResponseView, SendOutcome } from '../../protocol';
 import { describeError, isTelenorError } from '../../core/errors';
 import { isJsonMediaType } from './form';
 import type { SecretScanner } from './history';
@@ -104,6 +104,15 @@ export function responseView(result: SendResult, options: ResponseViewOptions): 
     if (result.apiError.code !== undefined) view.apiError.code = result.apiError.code;
   }
   return view;
+}
+
+/** Bodies at least this long are posted to the webview as bytes (see `ResponseView.bodyUtf8`). */
+export const BINARY_TRANSFER_CHARS = 64 * 1024;
+
+/** The outcome as it is posted: a large body as UTF-8 bytes. */
+export function forWire(outcome: SendOutcome): SendOutcome {
+  if (!outcome.ok || outcome.response.body.length < BINARY_TRANSFER_CHARS) return outcome;
+  return { ok: true, response: { ...outcome.response, body: '', bodyUtf8: new TextEncoder().encode(outcome.response.body) } };
 }
 
 const REASONS: Record<number, string> = {
