@@ -2,7 +2,7 @@
 export type * from './types';
 export * from './errors';
 export * from './redact';
-export { DEFAULT_EXPIRES_IN_SECONDS, parseExpiresIn, parseTokenResponse, type ParseTokenOptions } from './tokenResponse';
+export { DEFAULT_EXPIRES_IN_SECONDS, MAX_EXPIRES_IN_SECONDS, parseExpiresIn, parseTokenResponse, type ParseTokenOptions } from './tokenResponse';
 export {
   basicAuthorization,
   DEFAULT_AUTH_TIMEOUT_MS,

@@ -18,6 +18,14 @@ import { tokenEndpointError, type TokenErrorContext } from './errors';
  */
 export const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
+/**
+ * Longest lifetime believed: a day. Telenor's tokens live an hour; a server that says `1e12` (31,700
+ * years) would otherwise pin a token in the cache for good and put an expiry date past what `Date` can
+ * show into the token inspector. Believing less than the server costs at most one extra token request a
+ * day; a 401 renews the token anyway.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 24 * 3600;
+
 export interface ParseTokenOptions {
   /** Epoch ms at which the response arrived. */
   now: number;
@@ -82,7 +90,7 @@ export function parseTokenResponse(bodyText: string, contentType: string | undef
     );
   }
 
-  const seconds = parseExpiresIn(o['expires_in']) ?? options.defaultExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS;
+  const seconds = Math.min(parseExpiresIn(o['expires_in']) ?? options.defaultExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS, MAX_EXPIRES_IN_SECONDS);
   const rawType = o['token_type'];
   // RFC 6750 makes the scheme case-insensitive; normalise so headers always read `Bearer`.
   const tokenType =

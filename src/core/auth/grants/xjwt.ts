@@ -49,7 +49,8 @@ export function jwtExpiry(jwt: string): number | undefined {
     const claims: unknown = JSON.parse(Buffer.from(payload.replace(/\s+/g, ''), 'base64url').toString('utf8'));
     const exp = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>)['exp'] : undefined;
     const seconds = typeof exp === 'number' ? exp : typeof exp === 'string' && /^\d+$/.test(exp) ? Number(exp) : undefined;
-    return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+    // Past 8.64e15 ms a Date is invalid (toISOString throws): such an `exp` is as good as unreadable.
+    return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 && seconds * 1000 <= 8.64e15 ? seconds * 1000 : undefined;
   } catch {
     return undefined;
   }
