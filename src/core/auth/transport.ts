@@ -140,7 +140,10 @@ export async function sendAuthRequest(http: AuthHttpOptions, req: AuthRequest): 
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of result.headers) headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-  emit({ response: { status: result.status, headers: redactor.redactHeaders(headers), body: redactor.redact(result.body) } });
+  // A body too large for an auth response is not kept in the record: masking a mebibyte of it costs
+  // hundreds of milliseconds of the extension host's thread (per exchange) to show nobody anything useful.
+  const recordedBody = result.truncated ? `(${result.bodyBytes} bytes, larger than an auth response: not recorded)` : redactor.redact(result.body);
+  emit({ response: { status: result.status, headers: redactor.redactHeaders(headers), body: recordedBody } });
   if (result.truncated) {
     throw new TelenorError('protocol', `The ${req.label} sent an answer larger than ${Math.round(maxBodyBytes / 1024)} KiB, too large for an auth response.`, {
       hint: 'Check the base URL for this environment: something other than Telenor’s OAuth service seems to answer.',
