@@ -22,6 +22,7 @@ import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw }
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { isTelenorError, TelenorError } from '../errors';
 import { classifyApiError, isTokenRejection } from './apiErrors';
+import { TLS_TRUST_CODES, TLS_TRUST_HINT } from './tlsTrust';
 import { checkTransportPolicy } from './transport';
 import type { Headers, PreparedRequest, SendOptions, SendResult } from './types';
 
@@ -60,7 +61,9 @@ export async function sendRequest(prepared: PreparedRequest, options: SendReques
     let renewed = false;
     for (;;) {
       deadline.throwIfEnded();
+      deadline.phase = 'token';
       const authHeaders = auth === undefined ? undefined : await deadline.race(auth.headers(deadline.signal));
+      deadline.phase = 'request';
       const result = await attempt(prepared, firstUrl, authHeaders, options, deadline);
       if (auth !== undefined && !renewed && result.status === 401) {
         const www = headerValue(result.headers, 'www-authenticate');
@@ -491,6 +494,8 @@ class Deadline {
   private reason: TelenorError | undefined;
   cancelled = false;
   timedOut = false;
+  /** What the call was waiting for: a token (from the auth provider) or the API's answer. */
+  phase: 'token' | 'request' = 'request';
 
   constructor(
     readonly timeoutMs: number,
@@ -585,18 +590,16 @@ function errorCode(e: unknown, depth = 0): string | undefined {
   return own;
 }
 
-const TLS_TRUST_CODES: ReadonlySet<string> = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-]);
-
 function toTelenorError(e: unknown, deadline: Deadline, url: URL): TelenorError {
   const host = url.host;
   if (deadline.cancelled) return cancelledError();
+  if (deadline.timedOut && deadline.phase === 'token') {
+    // The token endpoint, not the API, was too slow: say so, or the person checks the wrong server.
+    return new TelenorError('timeout', `No access token within ${Math.round(deadline.timeoutMs / 100) / 10} s, so nothing was sent to ${host}.`, {
+      hint: 'The token endpoint is slow or not answering: check the base URL of this environment and your network (or proxy), then try again.',
+      cause: e,
+    });
+  }
   if (deadline.timedOut) {
     return new TelenorError('timeout', `No complete answer from ${host} within ${Math.round(deadline.timeoutMs / 100) / 10} s.`, {
       hint: 'Try again, or raise the time limit (telenor.request.timeoutSeconds) if this API is slow.',
@@ -607,11 +610,7 @@ function toTelenorError(e: unknown, deadline: Deadline, url: URL): TelenorError 
   const code = errorCode(e) ?? '';
   const net = (message: string, hint: string): TelenorError => new TelenorError('network', message, { hint, cause: e });
   if (TLS_TRUST_CODES.has(code)) {
-    return net(
-      `The TLS certificate of ${host} is not trusted (${code}).`,
-      'If a company proxy or firewall inspects TLS, add its CA certificate with the extra CA setting (or ' +
-        'NODE_EXTRA_CA_CERTS). For a local test server with a self-signed certificate, add that certificate the same way.',
-    );
+    return net(`The TLS certificate of ${host} is not trusted (${code}).`, TLS_TRUST_HINT);
   }
   switch (code) {
     case 'ECONNREFUSED':

@@ -11,6 +11,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import { TelenorError, isTelenorError } from '../errors';
+import { TLS_TRUST_CODES, TLS_TRUST_HINT } from '../http/tlsTrust';
 import { displayUrl, originOf } from './ids';
 import { decodeSpecBytes, parseSpec, parseText, problem, type SpecFormat } from './parse';
 import { isObject, type JsonObject } from './pointer';
@@ -201,7 +202,8 @@ export async function fetchSpecText(url: string, options: SpecLoadOptions = {}, 
     return {
       ok: false,
       problem: problem('network', `${origin}: could not be downloaded (${code}).`, {
-        hint: 'Check the URL, your network connection and proxy settings.',
+        // An untrusted certificate is fixed by a setting, not by checking the network: name it.
+        hint: TLS_TRUST_CODES.has(code) ? TLS_TRUST_HINT : 'Check the URL, your network connection and proxy settings.',
       }),
     };
   } finally {
