@@ -155,6 +155,20 @@ describe('snippets', () => {
     });
   });
 
+  describe('with the shared redactor (as the extension calls it)', () => {
+    it('keeps the masked placeholders intact while still masking registered values', async () => {
+      const redactor = new Redactor();
+      redactor.register(TOKEN, 'token');
+      redactor.register('custom-header-secret-value', 'password');
+      const prepared = { method: 'GET', url: 'https://api.telenor.no/organizations/v1/organizations', headers: { 'X-Custom': 'custom-header-secret-value' } };
+      const s = await generateSnippet(prepared, 'curl', { authHeaders: AUTH, redactor });
+      // The by-shape rules would turn `Bearer $TELENOR_TOKEN` into `***` and break the command.
+      assert.match(s.code, /Authorization: Bearer '?"?\$TELENOR_TOKEN/);
+      assert.ok(!s.code.includes(TOKEN));
+      assert.ok(!s.code.includes('custom-header-secret-value'));
+    });
+  });
+
   describe('generated code that really runs', () => {
     const env = {
       TELENOR_TOKEN: 'token-from-env-123456',

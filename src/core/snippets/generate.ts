@@ -109,7 +109,8 @@ export async function generateSnippet(prepared: PreparedRequest, targetId: Snipp
 
   code = unescapePlaceholders(code);
   if (target.shell) code = shellPlaceholders(code);
-  if (mask && options.redactor !== undefined) code = options.redactor.redact(code);
+  // By value only: the placeholders above are secret-shaped on purpose and must survive.
+  if (mask && options.redactor !== undefined) code = options.redactor.redactKnown(code);
   return { target: target.id, label: target.label, language: target.language, code, placeholders: findPlaceholders(code, target.shell) };
 }
 
