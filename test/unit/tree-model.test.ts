@@ -99,6 +99,10 @@ describe('tree model', () => {
     assert.deepEqual(new TreeModel([], '', false).roots().map((n) => n.kind), ['status']);
     assert.deepEqual(new TreeModel([stores], '', false).roots().map((n) => n.kind), ['status'], 'the first specs wait for the rest of the listing');
     assert.deepEqual(new TreeModel([], '', true).roots(), [], 'empty: the welcome view takes over');
+    const restricted = new TreeModel([stores], '', true, true).roots();
+    assert.deepEqual(restricted.map((n) => n.id), ['builtin:stores', 'status:restricted'], 'Restricted Mode is said after the list');
+    assert.deepEqual(new TreeModel([], '', true, true).roots(), [], 'but never instead of the welcome view');
+    assert.deepEqual(new TreeModel([stores], 'stores', true, true).roots().map((n) => n.kind), ['api'], 'nor inside filter results');
   });
 
   it('filters by method, path, summary, operationId and tag; every word must match', () => {

@@ -167,6 +167,13 @@ describe('APIs tree', function () {
       assert.ok(uri);
       assert.ok(vscode.window.activeTextEditor?.document.getText().includes('Problems of broken.openapi.yaml'));
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // "Open Spec File" on the failed spec goes to the problem.
+      const problemLine = node.entry.problems[0]?.line;
+      assert.ok(problemLine !== undefined);
+      assert.equal(await vscode.commands.executeCommand('telenor.openSpecAtOperation', node), problemLine - 1);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, path);
+      assert.equal(vscode.window.activeTextEditor?.selection.active.line, problemLine - 1);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -104,6 +104,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
         if (e.visible) this.warmUp();
       }),
       this.view.onDidChangeSelection((e) => this.onSelection(e.selection)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshNow()),
       registerCommands(
         {
           [TREE_ITEM_COMMANDS.copyPath]: (node: unknown) => this.copyPath(node),
@@ -138,7 +139,13 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       case 'status': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        if (node.reason === 'restricted') {
+          item.iconPath = new vscode.ThemeIcon('shield');
+          item.tooltip = 'Trust this workspace to list its OpenAPI files (telenor.specs.include). Built-in and added specs work as they are.';
+          item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+        } else {
+          item.iconPath = new vscode.ThemeIcon('loading~spin');
+        }
         return item;
       }
       case 'api':
@@ -266,7 +273,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       clearTimeout(this.refreshTimer);
       this.refreshTimer = undefined;
     }
-    this.model = new TreeModel(this.deps.specs.entries(), this.filterText, this.discovered);
+    this.model = new TreeModel(this.deps.specs.entries(), this.filterText, this.discovered, !vscode.workspace.isTrusted);
     this.updateMessage();
     this.changeEmitter.fire();
     this.refreshedEmitter.fire();
@@ -430,7 +437,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     return found.op.path;
   }
 
-  /** Opens the spec file at the operation (or, for an API item, at the top). Returns the 0-based line. */
+  /** Opens the spec file at the operation (an API item: at its first problem, else the top). Returns the 0-based line. */
   private async openSpecAt(node: unknown): Promise<number | undefined> {
     const key = typeof node === 'object' && node !== null && typeof (node as { apiId?: unknown }).apiId === 'string' ? (node as { apiId: string }).apiId : undefined;
     const entry = key ? this.deps.specs.entries().find((e) => e.key === key) : undefined;
@@ -440,7 +447,13 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(source.path));
     const found = this.operationOf(node);
-    const at = found ? locateOperation(doc.getText(), found.op.path, found.op.method) : undefined;
+    // An operation: its method key. An API or a failed spec: the first problem with a place, else the top.
+    const problem = entry.problems.find((p) => p.line !== undefined);
+    const at = found
+      ? locateOperation(doc.getText(), found.op.path, found.op.method)
+      : problem?.line !== undefined
+        ? { line: problem.line - 1, character: Math.max(0, (problem.column ?? 1) - 1) }
+        : undefined;
     const position = new vscode.Position(at?.line ?? 0, at?.character ?? 0);
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(position, position), preview: true });
     return position.line;

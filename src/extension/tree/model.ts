@@ -38,11 +38,12 @@ export interface OperationNode {
   parent: TagNode;
 }
 
-/** Shown while the registry has not finished discovering sources. */
+/** A row about the list rather than an API: still looking for specs, or workspace specs held back. */
 export interface StatusNode {
   kind: 'status';
   id: string;
   label: string;
+  reason: 'discovering' | 'restricted';
 }
 
 export type TreeNode = ApiNode | TagNode | OperationNode | StatusNode;
@@ -98,6 +99,8 @@ export class TreeModel {
     filter = '',
     /** False while the registry still discovers sources: the tree shows one "loading" row then. */
     private readonly discovered = true,
+    /** Restricted Mode: workspace specs are not read, which the list says at its end. */
+    private readonly restricted = false,
   ) {
     this.terms = parseFilter(filter);
     if (this.terms.length > 0) {
@@ -130,11 +133,16 @@ export class TreeModel {
   roots(): TreeNode[] {
     if (this.rootNodes) return this.rootNodes;
     if (!this.discovered) {
-      this.rootNodes = [{ kind: 'status', id: 'status:discovering', label: 'Looking for specs…' }];
+      this.rootNodes = [{ kind: 'status', id: 'status:discovering', label: 'Looking for specs…', reason: 'discovering' }];
       return this.rootNodes;
     }
     const shown = this.filtering ? this.entries.filter((e) => this.matches.has(e.key)) : this.entries;
-    this.rootNodes = shown.map((entry): ApiNode => ({ kind: 'api', id: entry.key, key: entry.key, apiId: entry.key, entry }));
+    const nodes: TreeNode[] = shown.map((entry): ApiNode => ({ kind: 'api', id: entry.key, key: entry.key, apiId: entry.key, entry }));
+    // With nothing listed the welcome view says it instead (a row would hide the welcome view).
+    if (this.restricted && !this.filtering && nodes.length > 0) {
+      nodes.push({ kind: 'status', id: 'status:restricted', label: 'Workspace specs are not read in Restricted Mode', reason: 'restricted' });
+    }
+    this.rootNodes = nodes;
     return this.rootNodes;
   }
 
