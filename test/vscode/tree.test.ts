@@ -11,6 +11,7 @@ import type { Services } from '../../src/extension/services';
 import type { ApiNode, OperationNode, TagNode, TreeNode } from '../../src/extension/tree/model';
 import { eventually, sandbox, services, useSandbox } from './helpers';
 import type { RunningSandbox } from '../../src/sandbox/index';
+import { send, startServer } from '../fixtures/specs/helpers';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -67,7 +68,8 @@ describe('APIs tree', function () {
     await useSandbox(sb.url);
     await vscode.commands.executeCommand('workbench.view.extension.telenor');
     await s.specs.whenSettled();
-    await eventually('the tree to show the built-in APIs', () => roots().some((r) => r.entry.api?.title === 'Telenor Stores API'));
+    // The tree redraws a moment after the registry changes: wait until it shows every spec loaded.
+    await eventually('the tree to show every spec loaded', () => roots().length === s.specs.entries().length && roots().every((r) => r.entry.state === 'loaded'));
   });
 
   after(async () => {
@@ -178,6 +180,42 @@ describe('APIs tree', function () {
       rmSync(dir, { recursive: true, force: true });
     }
     await eventually('the error item to go', () => !roots().some((r) => r.entry.label === 'broken.openapi.yaml'), 20_000);
+  });
+
+  it('shows a URL spec as loading while it downloads, then as failed with the reason', async () => {
+    // The server holds the answer until the test has seen the loading row, then says 404.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const server = await startServer({
+      '/slow/openapi.yaml': (_req, res) => {
+        void held.then(() => send('gone', 'text/plain', 404)(_req, res));
+      },
+    });
+    const url = `${server.url}/slow/openapi.yaml`;
+    try {
+      const added = vscode.commands.executeCommand<string>('telenor.addSpecUrl', url);
+      const loading = await eventually('the loading row', () => roots().find((r) => r.entry.label === url && r.entry.state === 'loading'));
+      const item = s.tree.getTreeItem(loading);
+      assert.equal(item.description, 'loading…');
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'loading~spin');
+      assert.match(item.contextValue ?? '', /^telenorSpecLoading\b.*\bremovable\b/, 'a slow URL can be removed while it loads');
+      release();
+      const key = await added;
+      assert.ok(key);
+      await refreshed();
+      const failed = roots().find((r) => r.key === key);
+      assert.ok(failed);
+      const failedItem = s.tree.getTreeItem(failed);
+      assert.equal(failedItem.description, 'failed to load');
+      assert.match(failedItem.contextValue ?? '', /^telenorSpecFailed\b.*\bremovable\b/);
+      assert.match((failedItem.tooltip as vscode.MarkdownString).value, /HTTP 404/);
+      await vscode.commands.executeCommand('telenor.removeSpec', failed);
+      await refreshed();
+      assert.equal(roots().find((r) => r.key === key), undefined);
+    } finally {
+      release();
+      await server.close();
+    }
   });
 
   it('filters operations, shows the filter in the view, and clears it', async () => {
