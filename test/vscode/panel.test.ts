@@ -275,8 +275,11 @@ describe('request panel (in-host)', function () {
     await panel(store).collectForm();
     const masked = await vscode.commands.executeCommand<{ copied: boolean; masked: boolean }>('telenor.copyAsCurl', { ...store, values: { path: { storeId: '1001' } } });
     assert.equal(masked?.copied, true);
-    const maskedText = await vscode.env.clipboard.readText();
-    assert.match(maskedText, /^curl /);
+    // The clipboard lives in the browser (a remote window): wait until the copy has arrived there.
+    const maskedText = await eventually('the masked copy on the clipboard', async () => {
+      const text = await vscode.env.clipboard.readText();
+      return text.startsWith('curl ') && text.includes('/stores/1001') ? text : undefined;
+    });
     assert.ok(maskedText.includes(`${box.url}/telenor-stores/v1/stores/1001`), maskedText);
     assert.ok(maskedText.includes('$TELENOR_TOKEN'), maskedText);
     assert.ok(!maskedText.includes(token), 'the token is not in the masked copy');
@@ -291,14 +294,15 @@ describe('request panel (in-host)', function () {
       const declined = await vscode.commands.executeCommand<{ copied: boolean }>('telenor.copyAsCurlWithSecrets', store);
       assert.equal(declined?.copied, false);
       assert.equal(asked.length, 1, 'it asked first');
+      await new Promise((r) => setTimeout(r, 300));
       assert.equal(await vscode.env.clipboard.readText(), maskedText, 'declining leaves the clipboard alone');
 
       s.panels.confirmSecrets = async () => true;
       const confirmed = await vscode.commands.executeCommand<{ copied: boolean; masked: boolean }>('telenor.copyAsCurlWithSecrets', store);
       assert.equal(confirmed?.copied, true);
       assert.equal(confirmed?.masked, false);
-      const clear = await vscode.env.clipboard.readText();
-      assert.ok(clear.includes(`Bearer ${await rememberToken(stores)}`), 'the real token after confirming');
+      const token2 = await rememberToken(stores);
+      await eventually('the copy with the real token on the clipboard', async () => (await vscode.env.clipboard.readText()).includes(`Bearer ${token2}`));
     } finally {
       s.panels.confirmSecrets = original;
       await vscode.env.clipboard.writeText('');
