@@ -65,6 +65,7 @@ export class Services implements vscode.Disposable {
         state: context.globalState,
         secrets: context.secrets,
         builtinDir: join(distDir, 'specs'),
+        redactor: this.redactor,
         log: this.log,
       }),
     );

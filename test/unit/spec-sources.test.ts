@@ -2,7 +2,7 @@
 // specs, URL checks, problem lists and the problems document.
 import * as assert from 'node:assert/strict';
 import type { SpecProblem } from '../../src/core/spec/types';
-import { checkSpecUrl, countText, locationText, mayCarrySecrets, mergeProblems, messageWithoutPlace, parseStoredSpecs, primaryOrigin, problemReport } from '../../src/extension/specs/sources';
+import { checkSpecUrl, countText, locationText, mayCarrySecrets, mergeProblems, messageWithoutPlace, secretPartsOfUrl, parseStoredSpecs, primaryOrigin, problemReport } from '../../src/extension/specs/sources';
 
 describe('spec sources', () => {
   it('keeps only well-formed stored entries', () => {
@@ -31,6 +31,12 @@ describe('spec sources', () => {
     assert.equal(mayCarrySecrets('https://user:pw@h/spec.yaml'), true);
     assert.equal(mayCarrySecrets('https://h/spec.yaml'), false);
     assert.equal(mayCarrySecrets('https://h/spec.yaml#frag'), false);
+  });
+
+  it('names the parts of a URL the Redactor must mask', () => {
+    assert.deepEqual(secretPartsOfUrl('https://me:p%40ss@h/spec.yaml?apikey=abc123&v=abc123&x='), ['me', 'p@ss', 'abc123']);
+    assert.deepEqual(secretPartsOfUrl('https://h/spec.yaml'), []);
+    assert.deepEqual(secretPartsOfUrl('not a url'), []);
   });
 
   it('accepts http(s) spec URLs and says what is wrong with anything else', () => {

@@ -205,6 +205,7 @@ describe('spec registry', function () {
       assert.ok(!e.label.includes('sekrit'), 'the label has no query');
       const stored = JSON.stringify(s.context.globalState.get(STATE_KEY));
       assert.ok(!stored.includes('sekrit'), `globalState holds ${stored}`);
+      assert.ok(s.redactor.containsSecret('sekrit-token-123'), 'the query value is registered with the Redactor');
       const again = new SpecRegistryImpl({ ...s.specs.deps });
       try {
         await again.whenSettled();
@@ -216,6 +217,7 @@ describe('spec registry', function () {
       const secretId = (JSON.parse(stored) as Array<{ secretId?: string }>)[0]?.secretId;
       assert.ok(secretId);
       assert.equal(await s.context.secrets.get(`telenor.specs.url.${secretId}`), undefined, 'the secret is deleted with the spec');
+      assert.ok(!s.redactor.containsSecret('sekrit-token-123'), 'and let go of by the Redactor');
     });
 
     it('shows a failing URL as a failed entry that says why', async () => {

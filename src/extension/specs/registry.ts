@@ -6,12 +6,14 @@ import { describeError, isErrorKind, TelenorError } from '../../core/errors';
 import type { SpecCatalog } from '../../core/spec/catalog';
 import { apiIdForSource, displayUrl, originOf } from '../../core/spec/ids';
 import type { ApiIndex, LoadResult, OperationInfo, SpecProblem, SpecSource } from '../../core/spec/types';
+import type { IDisposable } from '../../core/util/lifecycle';
+import type { Redactor } from '../../core/util/redact';
 import type { CommandTable } from '../commands';
 import type { SpecEntry, SpecOrigin, SpecRegistry } from '../contracts';
 import type { Log } from '../log';
 import type { Settings, SettingsSnapshot } from '../settings';
 import { SpecProblemsView } from './problemsView';
-import { checkSpecUrl, countText, mayCarrySecrets, mergeProblems, messageWithoutPlace, ORIGIN_ORDER, parseStoredSpecs, primaryOrigin, type StoredSpec } from './sources';
+import { checkSpecUrl, countText, mayCarrySecrets, mergeProblems, messageWithoutPlace, secretPartsOfUrl, ORIGIN_ORDER, parseStoredSpecs, primaryOrigin, type StoredSpec } from './sources';
 
 export interface SpecRegistryDeps {
   catalog: SpecCatalog;
@@ -22,6 +24,8 @@ export interface SpecRegistryDeps {
   secrets: vscode.SecretStorage;
   /** Folder of the built-in specs (dist/specs). */
   builtinDir: string;
+  /** The shared Redactor: the query values and user-info of added URLs are registered with it. */
+  redactor: Redactor;
   log: Log;
 }
 
@@ -61,6 +65,8 @@ interface Slot {
   stored: StoredSpec | undefined;
   /** Added files are watched one by one (they may live outside the workspace). */
   fileWatcher: vscode.Disposable | undefined;
+  /** Registrations of the URL's secret parts with the Redactor, let go with the slot. */
+  secrets: IDisposable[];
 }
 
 /** What a command argument may name a spec by: its key, a tree node or `{apiId}`, a file Uri. */
@@ -383,6 +389,7 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
       settled: Promise.resolve(),
       stored: undefined,
       fileWatcher: undefined,
+      secrets: source.kind === 'url' ? secretPartsOfUrl(source.url).map((part) => this.deps.redactor.register(part)) : [],
     };
     this.slots.set(key, slot);
     if (origin === 'file') this.watchAddedFile(slot);
@@ -405,6 +412,7 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
     slot.generation++;
     slot.controller?.abort();
     slot.fileWatcher?.dispose();
+    for (const r of slot.secrets) r.dispose();
     this.slots.delete(slot.key);
     if (slot.source.kind === 'file') this.diagnostics.delete(vscode.Uri.file(slot.source.path));
     void this.catalog.unload(slot.key).catch(() => undefined);
@@ -718,6 +726,7 @@ export class SpecRegistryImpl implements SpecRegistry, vscode.Disposable {
     for (const slot of this.slots.values()) {
       slot.controller?.abort();
       slot.fileWatcher?.dispose();
+      for (const r of slot.secrets) r.dispose();
     }
     for (const w of this.workspaceWatchers) w.dispose();
     for (const d of this.disposables) d.dispose();

@@ -47,6 +47,21 @@ export function mayCarrySecrets(url: string): boolean {
   }
 }
 
+/**
+ * The parts of a spec URL that may be credentials (user-info, query values), for the shared Redactor: the
+ * URL is shown without them, and they are masked wherever else they might turn up (a server echoing them).
+ */
+export function secretPartsOfUrl(url: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
+  const parts = [decodeURIComponent(u.username), decodeURIComponent(u.password), ...[...u.searchParams.values()]];
+  return [...new Set(parts.filter((p) => p.length > 0))];
+}
+
 export type UrlCheck = { ok: true; url: string } | { ok: false; message: string };
 
 /** Checks a spec URL typed by the person; the message says what is wrong and what to type instead. */
