@@ -4,18 +4,22 @@
  * proxy or CA set up once works for sign-in and for API calls alike.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { TelenorError } from '../errors';
+import { isLoopbackHost } from './policy';
 
-/** The setting named in policy hints (contributed in package.json). */
-export const ALLOW_INSECURE_HTTP_SETTING = 'telenor.request.allowInsecureHttp';
+// The policy lives in an import-free module (the spec worker uses it without loading undici); re-exported
+// here for the callers that always imported it from this file.
+export { ALLOW_INSECURE_HTTP_SETTING, checkTransportPolicy, isLoopbackHost } from './policy';
 
 export interface TransportOptions {
-  /** `http://[user:pass@]host:port` of a proxy; requests to loopback hosts and `noProxy` hosts go direct. */
+  /**
+   * `http://[user:pass@]host:port` of a proxy; requests to loopback hosts and `noProxy` hosts go direct.
+   * Absent or empty: `HTTPS_PROXY` / `HTTP_PROXY` from `env` (VS Code's rule for an empty `http.proxy`).
+   */
   proxy?: string;
-  /** Hosts (or `.suffix` / `suffix` domains) that bypass the proxy, as in `NO_PROXY`. */
+  /** Hosts (or `.suffix` / `suffix` domains) that bypass the proxy, as in `NO_PROXY`. Default: `NO_PROXY` from `env`. */
   noProxy?: string[];
   /** `false` accepts any server certificate (VS Code's `http.proxyStrictSSL: false`). Default true. */
   strictSSL?: boolean;
@@ -25,52 +29,10 @@ export interface TransportOptions {
   allowInsecureHttp?: boolean;
   /** TCP + TLS connect timeout. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Seam: the environment to read `NODE_EXTRA_CA_CERTS` from. Default `process.env`. */
+  /** Seam: the environment to read `NODE_EXTRA_CA_CERTS` and the proxy variables from. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Seam: how to read a CA file. Default `fs.readFileSync(path, 'utf8')`. */
   readFile?: (path: string) => string;
-}
-
-/** 127.0.0.0/8, ::1 (also IPv4-mapped), `localhost` and `*.localhost` (RFC 6761 keeps those on this machine). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) {
-    if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-    // WHATWG URL writes ::ffff:127.0.0.1 as ::ffff:7f00:1; the high byte 7f is 127.
-    const mapped = /^::ffff:(?:(127\.\d+\.\d+\.\d+)|(7f[0-9a-f]{2}):[0-9a-f]{1,4})$/.exec(host);
-    return mapped !== null;
-  }
-  return false;
-}
-
-/**
- * Refuse what our policy forbids before any byte is sent: non-http(s) URLs, and plain http to anything but
- * this machine unless the user allowed it (tokens and secrets would cross the network in clear text).
- */
-export function checkTransportPolicy(url: string | URL, options: { allowInsecureHttp?: boolean } = {}): URL {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch (e) {
-    throw new TelenorError('input', `"${clip(String(url))}" is not an absolute URL.`, {
-      hint: 'Check the server URL of the API or environment: it must start with https:// (or http:// for this machine).',
-      cause: e,
-    });
-  }
-  if (parsed.protocol === 'https:') return parsed;
-  if (parsed.protocol !== 'http:') {
-    throw new TelenorError('policy', `Only http and https URLs can be called, not ${parsed.protocol}//${parsed.host}.`, {
-      hint: 'Use an https:// URL.',
-    });
-  }
-  if (isLoopbackHost(parsed.hostname) || options.allowInsecureHttp === true) return parsed;
-  throw new TelenorError('policy', `Refused to send a request over plain http to ${parsed.host}.`, {
-    hint:
-      `Use https:// for ${parsed.host}. If this host really has no TLS, enable the "${ALLOW_INSECURE_HTTP_SETTING}" ` +
-      'setting: tokens would then travel unencrypted.',
-  });
 }
 
 /**
@@ -82,11 +44,32 @@ export function createDispatcher(options: TransportOptions = {}): Dispatcher {
   const tls = tlsOptions(options);
   const connect = { ...tls, timeout: options.connectTimeoutMs ?? 10_000 };
   const direct = new Agent({ connect });
-  if (options.proxy === undefined || options.proxy.trim() === '') return direct;
-  const proxyUri = parseProxy(options.proxy);
+  // As VS Code does: without a proxy setting, the environment's HTTPS_PROXY / HTTP_PROXY and NO_PROXY.
+  const env = options.env ?? process.env;
+  const proxy = options.proxy !== undefined && options.proxy.trim() !== '' ? options.proxy : proxyFromEnv(env);
+  if (proxy === undefined) return direct;
+  const proxyUri = parseProxy(proxy);
   // ProxyAgent replaces `connect` with its tunnel; the TLS options and timeout go per leg instead.
   const proxied = new ProxyAgent({ uri: proxyUri, requestTls: connect, proxyTls: connect });
-  return new RoutingDispatcher(direct, proxied, options.noProxy ?? []);
+  return new RoutingDispatcher(direct, proxied, options.noProxy ?? noProxyFromEnv(env));
+}
+
+function envValue(env: Readonly<Record<string, string | undefined>>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const v = env[name];
+    if (v !== undefined && v.trim() !== '') return v.trim();
+  }
+  return undefined;
+}
+
+/** One proxy for both schemes (Telenor's APIs are all https, so HTTPS_PROXY is asked first). */
+export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return envValue(env, 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy');
+}
+
+/** `NO_PROXY` / `no_proxy` as a list (comma or space separated). */
+export function noProxyFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (envValue(env, 'NO_PROXY', 'no_proxy') ?? '').split(/[\s,]+/).filter((e) => e !== '');
 }
 
 function tlsOptions(options: TransportOptions): { ca?: string[]; rejectUnauthorized?: boolean } {

@@ -11,6 +11,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import { TelenorError, isTelenorError } from '../errors';
+import { checkTransportPolicy } from '../http/policy';
 import { TLS_TRUST_CODES, TLS_TRUST_HINT } from '../http/tlsTrust';
 import { displayUrl, originOf } from './ids';
 import { decodeSpecBytes, parseSpec, parseText, problem, type SpecFormat } from './parse';
@@ -30,6 +31,12 @@ export interface SpecLoadOptions {
   dispatcher?: Dispatcher;
   /** Like `dispatcher`, made on first use (a spec read from a file may never download anything). */
   getDispatcher?: () => Promise<Dispatcher>;
+  /**
+   * Plain http to hosts other than this machine (the `telenor.request.allowInsecureHttp` setting). Default
+   * false, as for every other request: a spec fetched in clear text can be swapped on the way, and with it
+   * the server and token URLs that credentials are later sent to.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -137,6 +144,18 @@ export async function fetchSpecText(url: string, options: SpecLoadOptions = {}, 
           ok: false,
           problem: problem('policy', `${origin}: only http and https URLs can be loaded (got ${current.protocol}).`, {
             hint: 'Use an http:// or https:// URL, or open the file from disk.',
+          }),
+        };
+      }
+      // The same transport policy as API calls, on the first URL and on every redirect.
+      try {
+        checkTransportPolicy(current, options);
+      } catch (e) {
+        const refused = isTelenorError(e) ? e : undefined;
+        return {
+          ok: false,
+          problem: problem('policy', `${origin}: ${hop > 0 ? 'it redirected, and then: ' : ''}${refused?.message ?? 'refused by the transport policy.'}`, {
+            hint: refused?.hint ?? 'Use an https:// URL.',
           }),
         };
       }

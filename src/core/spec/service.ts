@@ -19,7 +19,7 @@ import { validateDocument } from './validate';
 import { warmUpEngine } from './warmup';
 
 /** The network settings a worker can receive (plain data: functions cannot cross the thread boundary). */
-export type SpecTransportSettings = Pick<TransportOptions, 'proxy' | 'noProxy' | 'strictSSL' | 'extraCaCertsPath' | 'connectTimeoutMs'>;
+export type SpecTransportSettings = Pick<TransportOptions, 'proxy' | 'noProxy' | 'strictSSL' | 'extraCaCertsPath' | 'connectTimeoutMs' | 'env'>;
 
 export interface SpecServiceOptions {
   load?: Omit<SpecLoadOptions, 'dispatcher' | 'getDispatcher'>;
@@ -56,12 +56,14 @@ export class SpecService {
     return this.specs.has(apiId);
   }
 
-  /** Made on first download: undici (and TLS contexts) cost ~70 ms to load, which file-only work never pays. */
+  /**
+   * Made on first download: undici (and TLS contexts) cost ~70 ms to load, which file-only work never pays.
+   * Always through createDispatcher, so that without settings the environment's proxy variables and
+   * NODE_EXTRA_CA_CERTS still apply to spec downloads, as they do to token requests and API calls.
+   */
   private network(): Promise<Dispatcher> {
-    const transport = this.options.transport;
-    this.dispatcher ??= transport
-      ? import('../http/transport').then((m) => m.createDispatcher(transport))
-      : import('undici').then((m) => new m.Agent({ keepAliveTimeout: 4000 }));
+    const transport = this.options.transport ?? {};
+    this.dispatcher ??= import('../http/transport').then((m) => m.createDispatcher(transport));
     return this.dispatcher;
   }
 
