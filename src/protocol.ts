@@ -164,10 +164,6 @@ export interface HistoryEntryView {
   dropped: string[];
 }
 
-export interface PanelLimits {
-  maxDisplayBytes: number;
-}
-
 /** What `getState`/`setState` keep in the webview (and the serializer gets back): never a secret. */
 export interface PanelState {
   apiId: string;
@@ -200,7 +196,6 @@ export type ToWebview =
       history: HistoryEntryView[];
       server: ServerView;
       auth: AuthView;
-      limits: PanelLimits;
       /** The last outcome, so a webview re-created after being hidden shows the response again. */
       last?: SendOutcome;
       /** Set while a send is in flight (its request id). */

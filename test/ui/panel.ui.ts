@@ -271,7 +271,19 @@ describe('request panel (UI)', function () {
     await wb.screenshot('restored');
   });
 
-  it('reads well in the light theme', async function () {
+  it('Clear Request History from the palette asks whose history, and clears it', async function () {
+    assert.ok(wb);
+    const v = view();
+    await v.getByText(/^History \([1-9]\d*\)$/).waitFor({ timeout: 10_000 });
+    await wb.runCommand('Telenor: Clear Request History');
+    const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'This operation' }).first();
+    await row.waitFor();
+    await wb.screenshot('clear-history-pick');
+    await row.click();
+    await v.getByText('History (0)').waitFor({ timeout: 10_000 });
+  });
+
+  it('reads well in the light and high-contrast themes', async function () {
     assert.ok(wb);
     await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
     await wb.page.waitForTimeout(1500);
@@ -280,5 +292,11 @@ describe('request panel (UI)', function () {
     await v.locator('#response-status .status').waitFor({ timeout: 30_000 });
     assert.ok(await v.locator('body.vscode-light').count(), 'the webview follows the light theme');
     await wb.screenshot('response-200-light');
+
+    await wb.runCommand('Preferences: Color Theme');
+    await wb.page.locator('.quick-input-widget input').fill('Dark High Contrast');
+    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Dark High Contrast/ }).first().click();
+    await v.locator('body.vscode-high-contrast').waitFor({ timeout: 15_000 });
+    await wb.screenshot('response-200-high-contrast');
   });
 });

@@ -217,7 +217,6 @@ export class RequestPanel implements vscode.Disposable {
       history: this.host.history.list(this.key),
       server: { state: 'loading', environmentLabel: this.environmentLabel() },
       auth: { state: 'loading' },
-      limits: { maxDisplayBytes: this.host.deps.settings.current.maxDisplayBytes },
     };
     if (this.last) init.last = forWire(this.last.outcome);
     if (this.inFlight) init.sending = this.inFlight.requestId;
