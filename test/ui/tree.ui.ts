@@ -152,6 +152,18 @@ describe('Telenor APIs tree (UI)', function () {
     await w.page.keyboard.press('Control+W');
   });
 
+  it('picks a spec with problems from the palette', async function () {
+    const w = bench();
+    const widget = await answer('Telenor: Show Spec Problems', 'broken');
+    const row = widget.locator('.monaco-list-row', { hasText: 'broken.openapi.yaml' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /1 error/);
+    await w.screenshot('spec-problems-quick-pick');
+    await w.page.keyboard.press('Enter');
+    await w.page.locator('.editor-instance .view-lines').first().getByText(/Problems\sof\sbroken\.openapi\.yaml/).waitFor({ timeout: 10_000 });
+    await w.page.keyboard.press('Control+W');
+  });
+
   it('filters from the title bar and clears the filter', async function () {
     const w = bench();
     await w.openViewContainer('Telenor APIs');
