@@ -65,6 +65,8 @@ export interface OperationView {
   deprecated: boolean;
   parameters: ParameterView[];
   body?: { required: boolean; description?: string; mediaTypes: string[] };
+  /** Parameter names the spec declares as API keys: never kept in state or history. */
+  secretNames?: string[];
 }
 
 /** Where the request will go. */

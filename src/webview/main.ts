@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import './panel.css';
 
-import { isSecretHeader, sanitizeForState, setFormValue, formValue, validateForm } from '../extension/panel/form';
+import { isSecretName, sanitizeForState, setFormValue, formValue, validateForm } from '../extension/panel/form';
 import {
   dispatch,
   emptyForm,
@@ -245,7 +245,7 @@ class PanelApp {
   private saveNow(): void {
     window.clearTimeout(this.saveTimer);
     if (!this.op) return;
-    this.vscode.setState({ apiId: this.op.apiId, operationId: this.op.operationId, form: sanitizeForState(this.form) });
+    this.vscode.setState({ apiId: this.op.apiId, operationId: this.op.operationId, form: sanitizeForState(this.form, this.op.secretNames) });
   }
 
   private setAuth(auth: AuthView): void {
@@ -810,7 +810,8 @@ class PanelApp {
   /** The entry's values; secrets it left out are kept from the current form so a re-run still works. */
   private fillFromHistory(entry: HistoryEntryView): void {
     const next = clone(entry.form);
-    for (const [k, v] of Object.entries(this.form.headers)) if (isSecretHeader(k) && next.headers[k] === undefined) next.headers[k] = v;
+    for (const [k, v] of Object.entries(this.form.headers)) if (isSecretName(k, this.op?.secretNames) && next.headers[k] === undefined) next.headers[k] = v;
+    for (const [k, v] of Object.entries(this.form.query)) if (isSecretName(k, this.op?.secretNames) && next.query[k] === undefined) next.query[k] = v;
     for (const [k, v] of Object.entries(this.form.cookies)) if (next.cookies[k] === undefined) next.cookies[k] = v;
     if (next.body === '' && entry.dropped.some((d) => d.startsWith('body'))) next.body = this.form.body;
     this.fill(next);

@@ -8,7 +8,11 @@ import { buildRequest } from '../../src/core/http/build';
 import type { OperationInfo } from '../../src/core/spec/types';
 import { Redactor } from '../../src/core/util/redact';
 import {
+  apiKeyNames,
   formFromValues,
+  isSecretName,
+  maskSecretInputs,
+  withoutSecretQuery,
   jsonSyntaxProblem,
   operationView,
   pickMediaType,
@@ -235,6 +239,23 @@ describe('request panel form model', () => {
       assert.equal(entry.form.path['accountId'], '48120000');
       assert.deepEqual(entry.dropped.sort(), ['body', 'cookie session', 'header Authorization', 'header Cookie', 'header X-Echo', 'header X-JWT', 'query access_token'].sort());
       assert.equal(entry.durationMs, 13);
+    });
+
+    it('API keys count as secrets everywhere: by usual spellings and by the spec\'s apiKey schemes', () => {
+      for (const name of ['X-Api-Key', 'api_key', 'apikey', 'Ocp-Apim-Subscription-Key', 'X-JWT', 'authorization', 'access_token']) assert.ok(isSecretName(name), name);
+      for (const name of ['city', 'pageSize', 'X-Request-Id', 'keyword']) assert.ok(!isSecretName(name), name);
+      assert.ok(isSecretName('X-Partner-Token', ['x-partner-token']));
+      assert.deepEqual(apiKeyNames({ securitySchemes: { k: { type: 'apiKey', name: 'X-Partner-Token', in: 'header' }, o: { type: 'oauth2' } } }), ['X-Partner-Token']);
+      assert.equal(withoutSecretQuery('https://h/x?city=Oslo&api_key=abc123&k2=v'), 'https://h/x?city=Oslo&api_key=***&k2=v');
+      const state = sanitizeForState(formWith({ headers: { 'X-Partner-Token': 'p', 'X-Api-Key': 'k', Accept: 'a' } }), ['X-Partner-Token']);
+      assert.deepEqual(state.headers, { Accept: 'a' });
+      const masked = maskSecretInputs({ method: 'GET', url: 'https://h/x?api_key=abc123&city=Oslo', headers: { 'X-Api-Key': 'k-123', Accept: 'a' } });
+      assert.equal(masked.headers['X-Api-Key'], '<secret>');
+      assert.equal(masked.headers['Accept'], 'a');
+      assert.equal(new URL(masked.url).searchParams.get('api_key'), '<secret>');
+      assert.equal(new URL(masked.url).searchParams.get('city'), 'Oslo');
+      const entry = historyEntry({ id: '1', at: 1, method: 'GET', url: 'https://h/x?api_key=abc123', form: formWith({ query: { api_key: 'abc123' } }) }, new Redactor());
+      assert.ok(!JSON.stringify(entry).includes('abc123'));
     });
 
     it('the history store keeps the newest entries per operation, up to the limit, and clears', async () => {

@@ -2,34 +2,74 @@
  * The request form's model, pure (no vscode, no DOM, no Node): the host uses it to build requests and the
  * webview bundle imports it for inline validation, so both sides agree on what "valid" and "secret" mean.
  */
-import type { RequestValues } from '../../core/http/types';
-import type { OperationInfo, ParameterInfo } from '../../core/spec/types';
+import type { PreparedRequest, RequestValues } from '../../core/http/types';
+import type { ApiSummary, OperationInfo, ParameterInfo } from '../../core/spec/types';
 import { emptyForm, type FieldIssue, type FormValues, type OperationView, type ParameterLocation, type ParameterView } from '../../protocol';
 
-/** Headers whose value is a credential: never kept in webview state or history. */
-const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'x-jwt', 'cookie']);
-
-/** Query or field names whose value is a credential (the same names the Redactor masks by shape). */
+/**
+ * Parameter and header names whose value is a credential, compared without case, `-` and `_`: the OAuth and
+ * Telenor ones (`access_token`, `X-JWT`, `Authorization`, `Cookie`) and the usual API-key spellings
+ * (`api_key`, `X-Api-Key`, `subscription-key`). Never kept in webview state, history or logged URLs.
+ */
 const SECRET_NAMES: ReadonlySet<string> = new Set([
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'client_secret',
-  'client_assertion',
-  'password',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'xjwt',
+  'jwt',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
   'token',
+  'clientsecret',
+  'clientassertion',
+  'password',
+  'passwd',
+  'secret',
   'code',
   'state',
-  'jwt',
-  'secret',
+  'apikey',
+  'xapikey',
+  'key',
+  'subscriptionkey',
+  'ocpapimsubscriptionkey',
+  'signature',
+  'sessionid',
 ]);
 
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
+/** `extra`: names the spec declares as apiKey security schemes (see `OperationView.secretNames`). */
+export function isSecretName(name: string, extra: readonly string[] = []): boolean {
+  const bare = name.toLowerCase().replace(/[-_]/g, '');
+  return SECRET_NAMES.has(bare) || extra.some((n) => n.toLowerCase() === name.toLowerCase());
 }
 
-export function isSecretQueryName(name: string): boolean {
-  return SECRET_NAMES.has(name.toLowerCase());
+/** A URL fit for history and logs: values of secret-named query parameters replaced by `***`. */
+export function withoutSecretQuery(url: string, extra: readonly string[] = []): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (isSecretName(name, extra)) {
+      parsed.searchParams.set(name, '***');
+      changed = true;
+    }
+  }
+  return changed ? parsed.href : url;
+}
+
+/**
+ * For a masked copy (curl, snippets): values of secret-named headers and query parameters that the snippet
+ * generator would not know to mask (`X-Api-Key`, `api_key`, a spec's own apiKey names) become `<secret>`.
+ */
+export function maskSecretInputs(prepared: PreparedRequest, extra: readonly string[] = []): PreparedRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(prepared.headers)) headers[k] = isSecretName(k, extra) && v !== '' ? '<secret>' : v;
+  return { ...prepared, headers, url: withoutSecretQuery(prepared.url, extra).replace(/=\*\*\*(?=&|#|$)/g, '=%3Csecret%3E') };
 }
 
 /** Any value shown as text: strings as is, everything else as JSON (`true`, `100`, `["a","b"]`). */
@@ -46,7 +86,14 @@ export function asText(v: unknown): string | undefined {
 }
 
 /** The webview's picture of an operation. `examples` are `SpecCatalog.parameterExamples` (keyed `in:name`). */
-export function operationView(apiId: string, apiTitle: string, op: OperationInfo, examples: Record<string, unknown> = {}): OperationView {
+/** Names of apiKey security schemes (query, header or cookie): their values are credentials. */
+export function apiKeyNames(api: Pick<ApiSummary, 'securitySchemes'>): string[] {
+  return Object.values(api.securitySchemes)
+    .filter((s) => s.type === 'apiKey' && typeof s.name === 'string' && s.name !== '')
+    .map((s) => s.name as string);
+}
+
+export function operationView(apiId: string, apiTitle: string, op: OperationInfo, examples: Record<string, unknown> = {}, secretNames: string[] = []): OperationView {
   const view: OperationView = {
     apiId,
     operationId: op.id,
@@ -56,6 +103,7 @@ export function operationView(apiId: string, apiTitle: string, op: OperationInfo
     deprecated: op.deprecated,
     parameters: op.parameters.map((p) => parameterView(p, examples[`${p.in}:${p.name}`])),
   };
+  if (secretNames.length > 0) view.secretNames = secretNames;
   if (op.summary) view.summary = op.summary;
   if (op.description) view.description = op.description;
   if (op.requestBody && op.requestBody.contents.length > 0) {
@@ -372,11 +420,11 @@ export function looksLikeItHoldsSecrets(text: string): boolean {
  * A copy fit for `setState` (which VS Code keeps on disk): credential headers, cookies, secret-named query
  * values and a body with credential fields (a `hasPermission` body carries a password) are left out.
  */
-export function sanitizeForState(form: FormValues): FormValues {
+export function sanitizeForState(form: FormValues, secretNames: readonly string[] = []): FormValues {
   const out = emptyForm(form.mediaType);
   out.path = { ...form.path };
-  for (const [k, v] of Object.entries(form.query)) if (!isSecretQueryName(k)) out.query[k] = v;
-  for (const [k, v] of Object.entries(form.headers)) if (!isSecretHeader(k)) out.headers[k] = v;
+  for (const [k, v] of Object.entries(form.query)) if (!isSecretName(k, secretNames)) out.query[k] = v;
+  for (const [k, v] of Object.entries(form.headers)) if (!isSecretName(k, secretNames)) out.headers[k] = v;
   out.body = looksLikeItHoldsSecrets(form.body) ? '' : form.body;
   return out;
 }

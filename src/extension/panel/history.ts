@@ -5,7 +5,7 @@
  * Pure: the Memento and the Redactor come in as small interfaces.
  */
 import { emptyForm, type HistoryEntryView } from '../../protocol';
-import { isSecretHeader, isSecretQueryName, looksLikeItHoldsSecrets } from './form';
+import { isSecretName, looksLikeItHoldsSecrets, withoutSecretQuery } from './form';
 
 export interface MementoLike {
   get<T>(key: string): T | undefined;
@@ -27,7 +27,7 @@ export const MAX_HISTORY_BODY_CHARS = 16 * 1024;
 export type CallRecord = Omit<HistoryEntryView, 'dropped'>;
 
 /** A history entry for one call with every secret (or secret-looking) input left out. */
-export function historyEntry(call: CallRecord, redactor: SecretScanner): HistoryEntryView {
+export function historyEntry(call: CallRecord, redactor: SecretScanner, secretNames: readonly string[] = []): HistoryEntryView {
   const dropped: string[] = [];
   const form = emptyForm(call.form.mediaType);
   const secretValue = (v: string): boolean => redactor.containsSecret(v);
@@ -39,12 +39,12 @@ export function historyEntry(call: CallRecord, redactor: SecretScanner): History
   for (const [k, v] of Object.entries(call.form.query)) {
     if (v === '') continue;
     const pair = `${k}=${v}`;
-    if (isSecretQueryName(k) || secretValue(v) || redactor.redact(pair) !== pair) dropped.push(`query ${k}`);
+    if (isSecretName(k, secretNames) || secretValue(v) || redactor.redact(pair) !== pair) dropped.push(`query ${k}`);
     else form.query[k] = v;
   }
   for (const [k, v] of Object.entries(call.form.headers)) {
     if (v === '') continue;
-    if (isSecretHeader(k) || secretValue(v) || redactor.redactHeader(k, v) !== v) dropped.push(`header ${k}`);
+    if (isSecretName(k, secretNames) || secretValue(v) || redactor.redactHeader(k, v) !== v) dropped.push(`header ${k}`);
     else form.headers[k] = v;
   }
   for (const [k, v] of Object.entries(call.form.cookies)) if (v !== '') dropped.push(`cookie ${k}`);
@@ -56,7 +56,7 @@ export function historyEntry(call: CallRecord, redactor: SecretScanner): History
     else form.body = body;
   }
 
-  const entry: HistoryEntryView = { id: call.id, at: call.at, method: call.method, url: redactor.redact(call.url), form, dropped };
+  const entry: HistoryEntryView = { id: call.id, at: call.at, method: call.method, url: redactor.redact(withoutSecretQuery(call.url, secretNames)), form, dropped };
   if (call.status !== undefined) entry.status = call.status;
   if (call.errorKind !== undefined) entry.errorKind = call.errorKind;
   if (call.durationMs !== undefined) entry.durationMs = Math.round(call.durationMs);

@@ -25,7 +25,7 @@ import {
   type ToWebview,
 } from '../../protocol';
 import { ENVIRONMENT_LABELS } from '../settings';
-import { operationView, pickMediaType, toRequestValues, validateForm } from './form';
+import { apiKeyNames, maskSecretInputs, operationView, pickMediaType, toRequestValues, validateForm, withoutSecretQuery } from './form';
 import { historyEntry, historyKey, type HistoryStore } from './history';
 import { panelHtml } from './html';
 import { DOWNLOAD_CAP_BYTES, errorView, forWire, languageFor, prettyBody, responseView } from './response';
@@ -233,7 +233,7 @@ export class RequestPanel implements vscode.Disposable {
         this.examples = {};
       }
     }
-    return operationView(this.apiId, api.title, op, this.examples);
+    return operationView(this.apiId, api.title, op, this.examples, apiKeyNames(api));
   }
 
   private pushOperation(): void {
@@ -427,16 +427,16 @@ export class RequestPanel implements vscode.Disposable {
       const outcome: SendOutcome = { ok: true, response };
       this.last = { outcome, result };
       deps.log.info(
-        `${prepared.method} ${prepared.url} → ${result.status}${result.retriedAfter401 ? ' (after a token renewal)' : ''} in ${response.durationMs} ms, ${result.bodyBytes} bytes`,
+        `${prepared.method} ${withoutSecretQuery(prepared.url, apiKeyNames(api))} → ${result.status}${result.retriedAfter401 ? ' (after a token renewal)' : ''} in ${response.durationMs} ms, ${result.bodyBytes} bytes`,
       );
       await this.record(form, prepared.method, prepared.url, started, { status: result.status, durationMs: result.timings.totalMs });
       return outcome;
     } catch (e) {
       const error = errorView(e, deps.redactor);
       if (error.kind === 'cancelled') {
-        deps.log.info(`${op.method.toUpperCase()} ${url} cancelled`);
+        deps.log.info(`${op.method.toUpperCase()} ${withoutSecretQuery(url, apiKeyNames(api))} cancelled`);
       } else {
-        deps.log.warn(`${op.method.toUpperCase()} ${url} failed:`, e);
+        deps.log.warn(`${op.method.toUpperCase()} ${withoutSecretQuery(url, apiKeyNames(api))} failed:`, e);
         if (!error.fields) await this.record(form, op.method.toUpperCase(), url, started, { errorKind: error.kind, durationMs: Date.now() - started });
       }
       const outcome: SendOutcome = { ok: false, error };
@@ -447,6 +447,7 @@ export class RequestPanel implements vscode.Disposable {
 
   private async record(form: FormValues, method: string, url: string, started: number, result: { status?: number; errorKind?: string; durationMs: number }): Promise<void> {
     const { deps } = this.host;
+    const api = this.api();
     try {
       const entry = historyEntry(
         {
@@ -460,6 +461,7 @@ export class RequestPanel implements vscode.Disposable {
           ...(result.errorKind !== undefined ? { errorKind: result.errorKind } : {}),
         },
         deps.redactor,
+        api ? apiKeyNames(api) : [],
       );
       await this.host.history.add(this.key, entry, deps.settings.current.historyMax);
     } catch (e) {
@@ -495,7 +497,7 @@ export class RequestPanel implements vscode.Disposable {
       } else {
         authHeaders = await this.placeholderAuthHeaders(environment);
       }
-      const snippet = await engine.generateSnippet(prepared, 'curl', {
+      const snippet = await engine.generateSnippet(withSecrets ? prepared : maskSecretInputs(prepared, apiKeyNames(api)), 'curl', {
         maskSecrets: !withSecrets,
         redactor: deps.redactor,
         ...(authHeaders ? { authHeaders } : {}),
@@ -506,7 +508,7 @@ export class RequestPanel implements vscode.Disposable {
         : snippet.placeholders.length > 0
           ? `Copied the curl command. Set ${[...new Set(snippet.placeholders.map((p) => p.text))].join(', ')} before running it.`
           : 'Copied the curl command.';
-      deps.log.info(`copied ${prepared.method} ${prepared.url} as curl (${withSecrets ? 'with secrets' : 'masked'})`);
+      deps.log.info(`copied ${prepared.method} ${withoutSecretQuery(prepared.url, apiKeyNames(api))} as curl (${withSecrets ? 'with secrets' : 'masked'})`);
       void vscode.window.setStatusBarMessage(`$(check) ${message}`, 5000);
       return { copied: true, masked: !withSecrets, message };
     } catch (e) {
