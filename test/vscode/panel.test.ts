@@ -218,6 +218,33 @@ describe('request panel (in-host)', function () {
     assert.ok(response.apiError?.meaning);
   });
 
+  it('says inline when the environment has no base URL for the API, and Send offers the fix', async () => {
+    const catalog = s.specs.apis().find((a) => a.title.startsWith('Fixed Network Product Catalog'));
+    assert.ok(catalog, 'the Sweden product catalog is loaded');
+    const offers = { apiId: catalog.id, operationId: findOp(catalog, 'get', '/corporate/fixed-network/product-catalog/product-offers').id };
+    await s.panels.open(offers);
+    const p = panel(offers);
+    const config = vscode.workspace.getConfiguration('telenor');
+    await config.update('environment', 'test', vscode.ConfigurationTarget.Global);
+    try {
+      await eventually('the test environment', () => s.environments.current === 'test');
+      const server = await p.serverView();
+      assert.equal(server.state, 'error', JSON.stringify(server));
+      if (server.state === 'error') {
+        assert.equal(server.environmentLabel, 'Test');
+        assert.match(`${server.message} ${server.hint}`, /telenor\.environments/);
+      }
+      const error = failed(await send(offers));
+      assert.ok(error.actions.includes('fixServer'), error.actions.join(', '));
+      assert.match(`${error.message} ${error.hint}`, /telenor\.environments/);
+    } finally {
+      await config.update('environment', 'sandbox', vscode.ConfigurationTarget.Global);
+      await eventually('back to the sandbox', () => s.environments.current === 'sandbox');
+    }
+    const back = await p.serverView();
+    assert.equal(back.state, 'ok');
+  });
+
   it('stops before sending when a required field is empty, naming the field', async () => {
     await s.panels.open(accounts);
     const p = panel(accounts);
