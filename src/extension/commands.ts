@@ -1,42 +1,10 @@
 import * as vscode from 'vscode';
 import { describeError, isErrorKind } from '../core/errors';
+import type { CommandId } from './commandIds';
 import type { Log } from './log';
 
-/**
- * Every command id the extension registers. Kept as data so the manifest test can check that each one is
- * declared in package.json (and vice versa), and so features register through one function.
- */
-export const COMMAND_IDS = [
-  'telenor.refresh',
-  'telenor.addSpecFile',
-  'telenor.addSpecUrl',
-  'telenor.removeSpec',
-  'telenor.filter',
-  'telenor.clearFilter',
-  'telenor.showSpecProblems',
-  'telenor.switchEnvironment',
-  'telenor.setCredentials',
-  'telenor.useSandboxCredentials',
-  'telenor.clearCredentials',
-  'telenor.signIn',
-  'telenor.signOut',
-  'telenor.renewToken',
-  'telenor.showTokenInspector',
-  'telenor.openRequest',
-  'telenor.send',
-  'telenor.cancelRequest',
-  'telenor.copyAsCurl',
-  'telenor.copyAsCurlWithSecrets',
-  'telenor.insertSnippet',
-  'telenor.openResponseInEditor',
-  'telenor.clearHistory',
-  'telenor.startSandbox',
-  'telenor.stopSandbox',
-  'telenor.openDocs',
-  'telenor.showLog',
-] as const;
+export { COMMAND_IDS, type CommandId } from './commandIds';
 
-export type CommandId = (typeof COMMAND_IDS)[number];
 export type CommandHandler = (...args: unknown[]) => unknown;
 export type CommandTable = Partial<Record<CommandId, CommandHandler>>;
 

@@ -7,6 +7,8 @@ import { realpathSync } from 'node:fs';
 
 import * as vscode from 'vscode';
 
+import { COMMAND_IDS } from '../../src/extension/commandIds';
+
 const EXTENSION_ID = 'telenor-devtools.telenor-api-explorer';
 
 interface Manifest {
@@ -74,5 +76,12 @@ describe('extension activation', () => {
     assert.ok(commands.includes('telenor.apis.focus'), 'the workbench has no telenor.apis view');
     await vscode.commands.executeCommand('workbench.view.extension.telenor');
     await vscode.commands.executeCommand('telenor.apis.focus');
+  });
+
+  it('registers a handler for every command it declares', async () => {
+    await extension().activate();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = COMMAND_IDS.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
   });
 });

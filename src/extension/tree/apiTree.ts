@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, TelenorError } from '../../core/errors';
 import type { ApiSummary } from '../../core/spec/types';
-import { registerCommands, type CommandTable } from '../commands';
+import type { CommandTable } from '../commands';
 import type { ActiveApi, AuthController, EnvironmentService, OperationTarget, RequestPanels, SpecRegistry } from '../contracts';
 import { detectRegion, REGION_LABELS } from '../environment/region';
 import type { Log } from '../log';
@@ -105,13 +105,6 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       }),
       this.view.onDidChangeSelection((e) => this.onSelection(e.selection)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshNow()),
-      registerCommands(
-        {
-          [TREE_ITEM_COMMANDS.copyPath]: (node: unknown) => this.copyPath(node),
-          [TREE_ITEM_COMMANDS.openSpec]: (node: unknown) => this.openSpecAt(node),
-        } as unknown as CommandTable,
-        deps.log,
-      ),
     );
     void vscode.commands.executeCommand('setContext', CONTEXT_FILTER_ACTIVE, false);
     if (this.view.visible) this.warmUp();
@@ -320,6 +313,8 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       'telenor.filter': (arg?: unknown) => this.filterCommand(arg),
       'telenor.clearFilter': () => this.setFilter(''),
       'telenor.openRequest': (arg?: unknown, second?: unknown) => this.openRequest(arg, second),
+      [TREE_ITEM_COMMANDS.copyPath]: (node?: unknown) => this.copyPath(node),
+      [TREE_ITEM_COMMANDS.openSpec]: (node?: unknown) => this.openSpecAt(node),
     };
   }
 
