@@ -90,6 +90,17 @@ const CALLBACK_ERROR_HINTS: Readonly<Record<string, string>> = {
 /** Sort out a callback without throwing. `expectedState` is the one we put in the authorize URL. */
 export function classifyCallback(input: string | URL | URLSearchParams, expectedState: string): CallbackResult {
   const params = toParams(input);
+  // OAuth forbids repeating a parameter (RFC 6749 §3.1). A callback with two states or two codes was
+  // tampered with (a code injected in front of the real one would be taken first): never ours.
+  const repeated = ['state', 'code', 'error'].find((name) => params.getAll(name).length > 1);
+  if (repeated !== undefined) {
+    return {
+      outcome: 'foreign',
+      error: new TelenorError('callback', `The sign-in callback carried \`${repeated}\` more than once, so it was not accepted.`, {
+        hint: 'Start the sign-in again from VS Code and finish it in the browser tab it opens.',
+      }),
+    };
+  }
   const state = nonEmpty(params.get('state'));
   const error = nonEmpty(params.get('error'));
   const rawDescription = nonEmpty(params.get('error_description'));

@@ -254,8 +254,22 @@ export class LoopbackServer {
     });
     // A late socket error (a browser resetting a connection) must not become an uncaught exception.
     server.on('error', () => undefined);
-    server.on('clientError', (_e, socket) => socket.destroy());
+    // Malformed or oversized requests never reach the handler. Answer them with a status (a browser then
+    // shows a page instead of "connection reset"; 431 for a query string past Node's header limit), then
+    // drop the connection.
+    server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && !socket.writableEnded) {
+        const status = e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      }
+      socket.destroy();
+    });
     return new LoopbackServer(server, callbackPath, options);
+  }
+
+  /** Where it listens: always 127.0.0.1 (IPv4 loopback only), for checks and diagnostics. */
+  address(): AddressInfo {
+    return this.server.address() as AddressInfo;
   }
 
   /** Arm the server: `/start` redirects to `authorizeUrl`, and only a callback with this `state` counts. */
