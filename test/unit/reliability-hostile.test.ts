@@ -36,7 +36,7 @@ import { BEHAVIOURS, HostileServer, type Behaviour } from '../reliability/hostil
 import { violations } from '../reliability/checks';
 
 /** The time limit every path gets here. */
-const LIMIT_MS = 1_000;
+const LIMIT_MS = 1_500;
 /** Settling later than the limit plus this means the time-limit mechanism failed (a loaded 2-core CI box is slow). */
 const MARGIN_MS = 2_000;
 
