@@ -104,6 +104,8 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The redirect URI of the sign-in in progress, for the message that lets the person copy it. */
   private lastRedirectUri: string | undefined;
+  /** The environment of the browser sign-in under way (the callback notice only matters for Telenor's). */
+  private browserSignInEnvironment: EnvironmentId | undefined;
   private lastNetworkSettings: string;
   private lastSettings: SettingsSnapshot;
   private disposed = false;
@@ -317,6 +319,7 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
     const service = this.ensureService();
     this.throwIfNoDispatcher();
     const browser = profile.grant === 'no-authorization-code';
+    if (browser) this.browserSignInEnvironment = environment;
     return vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -346,7 +349,9 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
     if (!opened) {
       throw new TelenorError('cancelled', 'The sign-in page was not opened.', { hint: '' });
     }
-    if (callback) void this.offerCallbackCopy(callback, external);
+    // The sandbox accepts any loopback callback, so the registration notice would only be noise there
+    // (and it outlives the sign-in: a notification cannot be closed by the extension).
+    if (callback && this.browserSignInEnvironment !== 'sandbox') void this.offerCallbackCopy(callback, external);
   }
 
   /** The callback URL must be registered for the app at Telenor (seed 002): make it easy to copy. */
