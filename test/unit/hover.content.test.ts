@@ -1,7 +1,7 @@
 // What the hover says (auth line, parameters, links) and which Telenor docs page an API maps to.
 import * as assert from 'node:assert/strict';
 import type { ApiSummary } from '../../src/core/spec/types';
-import { describeAuth } from '../../src/extension/hover/authSummary';
+import { describeAuth } from '../../src/extension/shared/authSummary';
 import { docsFor, PORTALS, regionOf } from '../../src/extension/hover/docs';
 import { escapeMarkdown, renderHover, type HoverContext } from '../../src/extension/hover/hoverContent';
 import { OperationIndex } from '../../src/extension/hover/operationIndex';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { buildRequest } from '../../src/core/http/build';
 import { generateSnippet, SNIPPET_TARGETS, toHar, toSnippetWithTabStops } from '../../src/core/snippets';
 import type { ApiIndex, OperationInfo } from '../../src/core/spec/types';
-import { authPlaceholders } from '../../src/extension/hover/authSummary';
+import { authPlaceholders } from '../../src/extension/shared/authSummary';
 import { planImports } from '../../src/extension/snippets/imports';
 import { placeSnippet } from '../../src/extension/snippets/placement';
 import { finishSnippet, snippetValues } from '../../src/extension/snippets/requestValues';

@@ -11,6 +11,7 @@ import type {
   JwtCredentials,
   MachineUserCredentials,
 } from '../../core/auth/types';
+import { detectRegion } from '../../core/auth/region';
 import type { ApiSummary } from '../../core/spec/types';
 
 export type Region = 'se' | 'no';
@@ -266,39 +267,9 @@ export function secretValues(kind: CredentialKind, value: ClientCredentials | Ma
  * preselect the region in the "Set credentials" flow; a wrong guess only changes a default.
  */
 export function guessRegion(api: ApiSummary, override?: { region?: unknown; grant?: unknown }): Region | undefined {
-  const fromExtension = (o: unknown): Region | undefined => {
-    if (typeof o !== 'object' || o === null) return undefined;
-    const r = (o as { region?: unknown }).region;
-    if (typeof r === 'string') {
-      const s = r.trim().toLowerCase();
-      if (s === 'se' || s === 'sweden') return 'se';
-      if (s === 'no' || s === 'norway') return 'no';
-    }
-    const g = (o as { grant?: unknown }).grant;
-    if (typeof g === 'string') {
-      if (/^se[-_]/i.test(g)) return 'se';
-      if (/^no[-_]/i.test(g)) return 'no';
-    }
-    return undefined;
-  };
-  const direct = fromExtension(override) ?? fromExtension(api.extensions['x-telenor']) ?? fromExtension(api.extensions['x-telenor-auth']);
-  if (direct) return direct;
-  for (const scheme of Object.values(api.securitySchemes)) {
-    const fromScheme = fromExtension(scheme.extensions?.['x-telenor']);
-    if (fromScheme) return fromScheme;
-    if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name?.toLowerCase() === 'x-jwt') return 'se';
-    for (const flow of Object.values(scheme.flows ?? {})) {
-      const path = flow?.tokenUrl ?? '';
-      if (/oauth2\/token\/?$/.test(path)) return 'se';
-      if (/oauth\/(?:v2\/)?token\/?$/.test(path)) return 'no';
-    }
-  }
-  for (const server of api.servers) {
-    const host = /^[a-z]+:\/\/([^/:]+)/i.exec(server.url)?.[1]?.toLowerCase();
-    if (host?.endsWith('.se')) return 'se';
-    if (host?.endsWith('.no')) return 'no';
-  }
-  return undefined;
+  // The override may name only a grant (`no-password`): its prefix is the region.
+  const grantPrefix = typeof override?.grant === 'string' ? /^\s*(se|no)[-_ ]/i.exec(override.grant)?.[1] : undefined;
+  return detectRegion(api, override?.region ?? grantPrefix)?.region;
 }
 
 /** The four sets the sandbox hands out for its demo apps (docs/sandbox.md), as slots to store. */

@@ -4,7 +4,7 @@
  * region's portal, never a guessed deep link. Pure: no vscode.
  */
 // Pure helpers of the auth core (not part of the engine bundle's surface): small, no dependencies.
-import { parseRegion, regionFromTokenUrl } from '../../core/auth/profiles';
+import { detectRegion } from '../../core/auth/region';
 import type { ApiSummary, OperationInfo } from '../../core/spec/types';
 
 export type Region = 'se' | 'no';
@@ -53,26 +53,9 @@ const KNOWN_APIS: readonly KnownApi[] = [
   },
 ];
 
-/** Sweden or Norway, from `x-telenor.region`/`grant`, a token URL's path, or a server's country domain. */
+/** Sweden or Norway (the shared detection, so the hover, the tree and the environments agree). */
 export function regionOf(api: ApiSummary): Region | undefined {
-  const ext = api.extensions['x-telenor'] ?? api.extensions['x-telenor-auth'];
-  const fields = typeof ext === 'object' && ext !== null ? (ext as Record<string, unknown>) : {};
-  const grant = typeof fields['grant'] === 'string' ? fields['grant'].trim().toLowerCase() : '';
-  const fromGrant = grant.startsWith('se') ? 'se' : grant.startsWith('no') ? 'no' : undefined;
-  const region = parseRegion(fields['region']) ?? fromGrant;
-  if (region !== undefined) return region;
-  for (const scheme of Object.values(api.securitySchemes)) {
-    for (const flow of Object.values(scheme.flows ?? {})) {
-      const fromToken = flow.tokenUrl === undefined ? undefined : regionFromTokenUrl(flow.tokenUrl);
-      if (fromToken !== undefined) return fromToken;
-    }
-  }
-  for (const server of api.servers) {
-    const host = /^https?:\/\/([^/:]+)/i.exec(server.url)?.[1]?.toLowerCase() ?? '';
-    if (host.endsWith('.se')) return 'se';
-    if (host.endsWith('.no')) return 'no';
-  }
-  return undefined;
+  return detectRegion(api)?.region;
 }
 
 export interface DocsAnswer {

@@ -4,7 +4,7 @@
  * MarkdownString that may run only the commands listed in `HOVER_COMMANDS`.
  */
 import type { ApiSummary, OperationInfo } from '../../core/spec/types';
-import { describeAuth } from './authSummary';
+import { describeAuth } from '../shared/authSummary';
 import type { GivenValues } from '../snippets/requestValues';
 import type { OperationHit } from './operationIndex';
 import { DYNAMIC_SEGMENT } from './urlToken';

@@ -1,11 +1,11 @@
 /**
  * What auth an operation needs, read from the spec alone (`x-telenor` and `securitySchemes`): a one-line
- * summary for the hover and the placeholder auth headers for snippets. Pure and cheap on purpose — the
+ * summary for the hover and the tree, and the placeholder auth headers for snippets. Pure and cheap on purpose — the
  * full profile resolution lives in the lazily loaded engine, and a hover must not load it.
  */
 import type { Headers } from '../../core/http/types';
 import type { ApiSummary, OperationInfo, SecuritySchemeInfo } from '../../core/spec/types';
-import { regionOf } from './docs';
+import { detectRegion } from '../../core/auth/region';
 
 /** Wording kept in step with the auth feature's grant labels. */
 const GRANT_LABELS: Readonly<Record<string, string>> = {
@@ -38,7 +38,7 @@ export function telenorGrant(api: ApiSummary): string | undefined {
   if (grant === '') return undefined;
   const rest = grant.replace(/^(se|no)/, '');
   const kind = rest === 'clientcredentials' ? 'client-credentials' : rest === 'password' ? 'password' : rest === 'authorizationcode' || rest === 'code' ? 'authorization-code' : undefined;
-  const region = regionOf(api);
+  const region = detectRegion(api)?.region;
   if (kind === undefined || region === undefined) return undefined;
   const id = `${region}-${kind}`;
   return GRANT_LABELS[id] === undefined ? undefined : id;

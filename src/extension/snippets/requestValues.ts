@@ -10,7 +10,7 @@
 import type { RequestValues } from '../../core/http/types';
 import type { SnippetPlaceholder } from '../../core/snippets';
 import type { OperationInfo, ParameterInfo } from '../../core/spec/types';
-import type { AuthPlaceholders } from '../hover/authSummary';
+import type { AuthPlaceholders } from '../shared/authSummary';
 import { DYNAMIC_SEGMENT } from '../hover/urlToken';
 
 export type GivenValues = Partial<Pick<RequestValues, 'path' | 'query' | 'headers' | 'body'>>;

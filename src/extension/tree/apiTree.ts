@@ -161,7 +161,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
 
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (node.kind === 'operation') {
-      item.tooltip = new vscode.MarkdownString(operationTooltip(node.operation));
+      item.tooltip = new vscode.MarkdownString(operationTooltip(node.operation, this.deps.specs.api(node.apiId)));
     } else if (node.kind === 'api') {
       item.tooltip = new vscode.MarkdownString(await this.apiTooltipMarkdown(node, token));
     }

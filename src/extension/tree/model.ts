@@ -3,7 +3,8 @@
  * from the registry's entries, the operation filter, and the words the tree shows (labels, descriptions,
  * tooltips as Markdown). Pure (no vscode), unit tested in plain Node.
  */
-import type { ApiIndex, HttpMethod, OperationInfo, SecurityRequirement, SpecProblem } from '../../core/spec/types';
+import type { ApiIndex, ApiSummary, HttpMethod, OperationInfo, SecurityRequirement, SpecProblem } from '../../core/spec/types';
+import { describeAuth } from '../shared/authSummary';
 import type { SpecEntry } from '../contracts';
 import { messageWithoutPlace, ORIGIN_LABELS } from '../specs/sources';
 
@@ -332,7 +333,7 @@ export function securityText(security: readonly SecurityRequirement[]): string {
 }
 
 /** Markdown for an operation row: method and path, summary, parameters, body, auth. */
-export function operationTooltip(op: OperationInfo): string {
+export function operationTooltip(op: OperationInfo, api?: ApiSummary): string {
   const out: string[] = [`**${op.method.toUpperCase()}** ${code(op.path)}${op.deprecated ? ' — *deprecated*' : ''}`];
   if (op.summary) out.push(specMarkdown(op.summary));
   if (op.description && op.description.trim() !== op.summary?.trim()) out.push(specMarkdown(op.description));
@@ -348,7 +349,8 @@ export function operationTooltip(op: OperationInfo): string {
   if (op.requestBody) {
     out.push(`Request body${op.requestBody.required ? ' (required)' : ''}: ${op.requestBody.contents.map((c) => code(c.mediaType)).join(', ') || 'no media type'}`);
   }
-  out.push(`Auth: ${escapeMarkdown(securityText(op.security))}`);
+  // With the API at hand, say which grant it means (as the hover does), not only the scheme names.
+  out.push(`Auth: ${api ? describeAuth(api, op) : escapeMarkdown(securityText(op.security))}`);
   return out.join('\n\n');
 }
 
