@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SpecCatalog } from '../core/spec/catalog';
+import type { SpecServiceOptions } from '../core/spec/service';
 import { Redactor } from '../core/util/redact';
 import { ActiveApiTracker } from './activeApi';
 import { AuthControllerImpl } from './auth/controller';
@@ -12,9 +13,17 @@ import { HoverFeature } from './hover/hover';
 import { LazyModules } from './lazy';
 import { Log } from './log';
 import { RequestPanelManager } from './panel/manager';
-import { Settings } from './settings';
+import { Settings, type SettingsSnapshot } from './settings';
 import { SpecRegistryImpl } from './specs/registry';
 import { ApiTree } from './tree/apiTree';
+
+/** What the spec worker needs to download specs the way token and API calls go out. */
+function specServiceOptions(s: SettingsSnapshot): SpecServiceOptions {
+  return {
+    load: { allowInsecureHttp: s.allowInsecureHttp },
+    transport: { ...(s.proxy ? { proxy: s.proxy } : {}), strictSSL: s.proxyStrictSSL },
+  };
+}
 
 /** Anything a feature can hand to the owner: disposable, optionally with commands. */
 export interface Feature extends vscode.Disposable {
@@ -54,7 +63,17 @@ export class Services implements vscode.Disposable {
     this.lazy = new LazyModules(distDir);
     this.activeApi = this.own(new ActiveApiTracker());
     // The catalog spawns its worker on first use, not here: activation stays cheap.
-    this.catalog = this.own(new SpecCatalog({ workerPath: join(distDir, 'specWorker.js') }));
+    let specDownloads = specServiceOptions(this.settings.current);
+    this.catalog = this.own(new SpecCatalog({ workerPath: join(distDir, 'specWorker.js'), service: specDownloads }));
+    // Spec downloads honour the same proxy / strict-SSL / plain-http settings as token and API calls.
+    this.own(
+      this.settings.onDidChange((snapshot) => {
+        const next = specServiceOptions(snapshot);
+        if (JSON.stringify(next) === JSON.stringify(specDownloads)) return;
+        specDownloads = next;
+        this.catalog.reconfigure(next);
+      }),
+    );
 
     this.sandbox = this.own(new SandboxController({ lazy: this.lazy, settings: this.settings, log: this.log }));
     this.environments = this.own(new Environments({ settings: this.settings, sandbox: this.sandbox, log: this.log }));

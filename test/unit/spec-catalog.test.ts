@@ -11,6 +11,7 @@ import { SpecCatalog, loadFailureError, type SpecCatalogChange } from '../../src
 import { SpecService } from '../../src/core/spec/service';
 import type { ApiIndex, LoadResult } from '../../src/core/spec/types';
 import { fixture, repoRoot, startServer, type TestServer } from '../fixtures/specs/helpers';
+import { TestProxy } from '../helpers/servers';
 
 const workerPath = join(repoRoot, 'dist', 'specWorker.js');
 
@@ -293,5 +294,37 @@ describe('spec catalog (worker end to end)', function () {
   it('says clearly when the worker bundle is missing', async () => {
     const c = catalog({ workerPath: join(tmpdir(), 'no-such-dir', 'specWorker.js') });
     await assert.rejects(c.warmUp(), (e: unknown) => isErrorKind(e, 'internal'));
+  });
+});
+
+describe('SpecCatalog.reconfigure (download settings changed while running)', () => {
+  let server: TestServer;
+  let proxy: TestProxy;
+  let catalog: SpecCatalog;
+  const NAME = 'specs.telenor.test';
+
+  before(async () => {
+    server = await startServer({ '/spec.json': (_req, res) => res.end(JSON.stringify({ openapi: '3.0.3', info: { title: 'Proxied', version: '1' }, paths: {} })) });
+    const port = new URL(server.url).port;
+    // Only the proxy knows this host name: a load that reaches the server went through the proxy.
+    proxy = await new TestProxy({ hosts: { [`${NAME}:${port}`]: `127.0.0.1:${port}` } }).start();
+    catalog = new SpecCatalog({ workerPath, service: { load: { timeoutMs: 5_000 } } });
+  });
+
+  after(async () => {
+    catalog.dispose();
+    await Promise.all([server.close(), proxy.close()]);
+  });
+
+  it('a worker started before the change keeps nothing of the old settings: the next load uses the proxy', async () => {
+    const url = `http://${NAME}:${new URL(server.url).port}/spec.json`;
+    const before = await catalog.load({ kind: 'url', url });
+    assert.equal(before.ok, false, 'without the proxy (and with plain http refused) the name cannot be reached');
+    assert.equal(proxy.forwards.length + proxy.connects.length, 0);
+
+    catalog.reconfigure({ load: { timeoutMs: 5_000, allowInsecureHttp: true }, transport: { proxy: proxy.url } });
+    const after = await catalog.load({ kind: 'url', url });
+    assert.equal(ok(after).title, 'Proxied');
+    assert.ok(proxy.forwards.length + proxy.connects.length >= 1, 'the download went through the proxy');
   });
 });

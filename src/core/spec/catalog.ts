@@ -116,14 +116,31 @@ export class SpecCatalog extends Disposable {
   private readonly loadedIn = new Map<string, number>();
   private generation = 0;
   private readonly reloading = new Map<string, Promise<void>>();
+  /** Download settings handed to the next worker (see `reconfigure`). */
+  private service: SpecServiceOptions | undefined;
+  /** Settings changed while requests were running: replace the worker once it is idle. */
+  private retireWhenIdle = false;
 
   constructor(private readonly options: SpecCatalogOptions) {
     super();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.service = options.service;
     this.register({ dispose: () => this.shutdown() });
   }
 
   // ---------------------------------------------------------------------------------- public API
+
+  /**
+   * New download settings (proxy, extra CA, plain-http policy) for what is loaded from now on. A worker
+   * receives its settings when it starts, so the current one is retired as soon as it is idle; loaded APIs
+   * are loaded again into the next worker on their next use (the index the host holds stays valid).
+   */
+  reconfigure(service: SpecServiceOptions | undefined): void {
+    this.service = service;
+    if (!this.worker) return;
+    if (this.pending.size === 0) this.retireWorker();
+    else this.retireWhenIdle = true;
+  }
 
   /**
    * Loads (or reloads) a spec. Resolves with the index, or with the problems that stopped it (syntax error
@@ -312,7 +329,7 @@ export class SpecCatalog extends Disposable {
     }
     const create =
       this.options.createWorker ?? ((path, opts) => new Worker(path, { workerData: opts.workerData, resourceLimits: opts.resourceLimits }));
-    const workerData: SpecWorkerData = this.options.service ? { options: this.options.service } : {};
+    const workerData: SpecWorkerData = this.service ? { options: this.service } : {};
     const worker = create(this.options.workerPath, { workerData, resourceLimits: { ...DEFAULT_LIMITS, ...this.options.resourceLimits } });
     this.worker = worker;
     this.generation++;
@@ -363,7 +380,18 @@ export class SpecCatalog extends Disposable {
   private finish(p: Pending): void {
     this.pending.delete(p.id);
     p.cleanup();
+    if (this.retireWhenIdle && this.pending.size === 0) this.retireWorker();
     this.updateRef();
+  }
+
+  /** Stops the worker on purpose (not a crash: nothing is replayed, nothing is reported). */
+  private retireWorker(): void {
+    this.retireWhenIdle = false;
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    this.generation++;
+    void worker.terminate().catch(() => undefined);
   }
 
   /** Keeps the process alive only while there is work in flight. */
