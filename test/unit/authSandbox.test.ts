@@ -233,16 +233,21 @@ describe('auth against the sandbox', function () {
       const profile = profileFor(sandbox, api('Mobile Device Info API', { region: 'no', grant: 'no-authorization-code' }));
       assert.equal(profile.authorizeUrl, `${sandbox.url}/oauth/v2/authorize`);
       const pages: Answer[] = [];
+      const codes: string[] = [];
       const svc = service(noCreds(), {
         interactive: {
           timeoutMs: 10_000,
           openBrowser: async (startUrl) => {
             pages.push(await consent(startUrl, 'approve'));
           },
+          onAuthorizationCode: (code) => codes.push(code),
         },
       });
       const token = remember(await svc.token(profile, 'sandbox'));
       assert.ok(token.refreshToken, 'authorization code tokens come with a refresh token');
+      // The host hears of the code before the exchange (to mask it), and it is the one the sandbox issued.
+      assert.equal(codes.length, 1);
+      assert.match(codes[0] ?? '', /^[\w-]{16,}$/);
       assert.equal(pages[0]?.status, 200);
       assert.match(pages[0]?.body ?? '', /Signed in to Telenor/);
       const device = await call(`${sandbox.url}/mobile-device-info/v1/device`, await svc.authHeaders(profile, 'sandbox'));

@@ -33,6 +33,11 @@ export interface InteractiveSignIn {
   port?: number;
   /** Path of the callback on the loopback server. Default `/callback`. */
   callbackPath?: string;
+  /**
+   * Called with the authorization code the moment it arrives, before it is exchanged, so the host can
+   * register it for masking (it must never reach a log, even in an error message about the exchange).
+   */
+  onAuthorizationCode?(code: string): void;
 }
 
 export interface GrantRequest {

@@ -123,6 +123,8 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
         this.lastRedirectUri = await externalUrl(local);
         return this.lastRedirectUri;
       },
+      // Single use and short-lived, but still a credential until exchanged: mask it like a token.
+      onAuthorizationCode: (code) => this.tokenSecrets.push(this.deps.redactor.register(code, 'token')),
     };
     this.applyInteractiveSettings(deps.settings.current);
     this.lastNetworkSettings = this.networkKey(deps.settings.current);

@@ -44,6 +44,7 @@ export const noAuthorizationCodeGrant: Grant = {
       },
       openBrowser: (startUrl) => interactive.openBrowser(startUrl),
     });
+    interactive.onAuthorizationCode?.(callback.code);
     return exchangeAuthorizationCode(req.http, {
       tokenUrl: req.profile.tokenUrl,
       client,
