@@ -1,7 +1,7 @@
 /**
  * Child-process entry for one suite (run.ts starts it):
  *
- *   node --expose-gc out/bench/suite.js <spec|auth|send|stream> <config.json> <rows.json> [input key]
+ *   node --expose-gc out/bench/suite.js <spec|auth|send|stream|ui> <config.json> <rows.json> [input key]
  *
  * One process per suite (and per spec input) so each starts from a clean heap, `gc()` is available between
  * samples, and the process's peak RSS belongs to that one measurement. Rows go to <rows.json>; a crash
@@ -14,6 +14,7 @@ import type { Row, SuiteConfig } from './lib/types';
 import { authSuite } from './suites/auth';
 import { sendSuite, streamSuite } from './suites/send';
 import { specSuite } from './suites/spec';
+import { uiSuite } from './suites/ui';
 
 async function main(argv: string[]): Promise<void> {
   const [name, configPath, outPath, inputKey] = argv;
@@ -35,6 +36,9 @@ async function main(argv: string[]): Promise<void> {
       break;
     case 'stream':
       rows = await streamSuite(config);
+      break;
+    case 'ui':
+      rows = await uiSuite(config);
       break;
     default:
       throw new Error(`unknown suite "${name}"`);
