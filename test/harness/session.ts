@@ -39,6 +39,17 @@ export interface Session {
   server: RunningCodeServer;
   browser: Browser;
   page: Page;
+  /**
+   * Closes the browser and stops code-server but keeps the scratch folder, so a test can search what they
+   * left on disk (the leak scan). `close()` still removes everything afterwards.
+   */
+  stop(): Promise<void>;
+  /**
+   * As a person restarts VS Code: the browser closes, code-server stops, then both start again with the same
+   * user data, browser profile and port (the origin keys the browser's storage, SecretStorage included),
+   * and the workbench opens again. `server`, `browser` and `page` are the new ones afterwards.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +85,32 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (payload.length > 0) await allowDevPayload(browser.page);
     await options.beforeOpen?.(browser.page, profile);
     await browser.page.goto(workbenchUrl(server, profile.workspace, payload));
-    return { install, profile, server, browser, page: browser.page, close };
+    const session: Session = {
+      install,
+      profile,
+      server,
+      browser,
+      page: browser.page,
+      close,
+      stop: async () => {
+        await session.browser.close();
+        await session.server.stop();
+      },
+      restart: async () => {
+        await session.stop();
+        const port = session.server.port;
+        session.server = await startCodeServer(install, profile, env ? { env, port } : { port });
+        undo.push(() => session.server.stop());
+        log(`code-server restarted on ${session.server.url} after ${session.server.startMs} ms`);
+        session.browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog, xdgDir: join(profile.scratch, 'chrome-xdg') });
+        undo.push(() => session.browser.close());
+        session.page = session.browser.page;
+        if (payload.length > 0) await allowDevPayload(session.page);
+        await options.beforeOpen?.(session.page, profile);
+        await session.page.goto(workbenchUrl(session.server, profile.workspace, payload));
+      },
+    };
+    return session;
   } catch (e) {
     await close();
     throw e;

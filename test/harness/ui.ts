@@ -155,6 +155,16 @@ export class Workbench {
     return file;
   }
 
+  /**
+   * Closes the browser page and restarts code-server with the same user data, browser profile and port, then
+   * waits for the workbench again: what a person sees after quitting and reopening VS Code.
+   */
+  async restart(): Promise<void> {
+    await this.session.restart();
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: READY_MS });
+    await this.page.locator('.part.activitybar').waitFor({ timeout: READY_MS });
+  }
+
   /** Where this run's logs are (code-server.log, browser.log; vscode-logs/ once closed). */
   get logsDir(): string {
     return this.session.profile.runDir;
