@@ -38,6 +38,12 @@ export const VIEW_ID = 'telenor.apis';
 /** Context key: a filter is active (shows "Clear Filter" in the view's title bar). */
 export const CONTEXT_FILTER_ACTIVE = 'telenor.filterActive';
 /**
+ * Context key: the sources are listed and hold no spec. The welcome view waits for it: VS Code counts a
+ * tree as empty until its first rows arrive, and a welcome view that flashes up then takes the keyboard
+ * focus with it when it goes ("Focus on Telenor APIs View" left the focus nowhere the first time).
+ */
+export const CONTEXT_NOTHING_LISTED = 'telenor.nothingListed';
+/**
  * Context-menu commands of the tree that are not in COMMAND_IDS (the shared command table): registered
  * here, declared in package.json, hidden from the palette because they need a tree item.
  */
@@ -83,6 +89,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
   private discovered = false;
   private warmedUp = false;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private nothingListed = false;
   private readonly refreshedEmitter = new vscode.EventEmitter<void>();
   /** Fires after the tree's model was rebuilt (tests wait on it rather than on timers). */
   readonly onDidRefresh = this.refreshedEmitter.event;
@@ -267,6 +274,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       this.refreshTimer = undefined;
     }
     this.model = new TreeModel(this.deps.specs.entries(), this.filterText, this.discovered, !vscode.workspace.isTrusted);
+    this.updateNothingListed(this.discovered && this.deps.specs.entries().length === 0);
     this.updateMessage();
     this.changeEmitter.fire();
     this.refreshedEmitter.fire();
@@ -279,6 +287,12 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
 
   private updateTitle(): void {
     this.view.description = ENVIRONMENT_LABELS[this.deps.environments.current];
+  }
+
+  private updateNothingListed(empty: boolean): void {
+    if (empty === this.nothingListed) return;
+    this.nothingListed = empty;
+    void vscode.commands.executeCommand('setContext', CONTEXT_NOTHING_LISTED, empty);
   }
 
   private updateMessage(): void {
