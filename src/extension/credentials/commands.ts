@@ -120,7 +120,8 @@ export class CredentialCommands implements vscode.Disposable {
       for (;;) {
         const steps = this.stepCount(answers.kind, answers.region);
         if (i >= steps) break;
-        const frame: StepFrame = { title: TITLE, step: Math.min(i + 1, 4), totalSteps: 4, back: history.length > 0 };
+        // One counter: each field is a step of its own (a machine user goes 1/4, 2/4, 3/4, then 4/5, 5/5).
+        const frame: StepFrame = { title: TITLE, step: i + 1, totalSteps: steps, back: history.length > 0 };
         const skip = (i === 0 && given.environment) || (i === 1 && given.region) || (i === 2 && given.kind);
         if (skip) {
           i++;
@@ -232,7 +233,7 @@ export class CredentialCommands implements vscode.Disposable {
       if (typeof v === 'string') prefill = v;
     }
     const r = await textStep(
-      { ...frame, title: `${TITLE}: ${field.label} (${i - 2} of ${fields.length})` },
+      { ...frame, title: `${TITLE}: ${field.label}` },
       {
         prompt: `${field.prompt} (${ENVIRONMENT_LABELS[answers.environment ?? 'sandbox']} · ${REGION_LABELS[region]})`,
         placeholder: field.placeholder,
