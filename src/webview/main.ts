@@ -273,7 +273,8 @@ class PanelApp {
         { class: 'op-title' },
         h('span', { class: `method method-${op.method.toLowerCase()}`, text: op.method }),
         ' ',
-        h('span', { class: 'op-path', text: op.path }),
+        // Break opportunities after each slash: a narrow panel wraps the path between segments, not inside one.
+        h('span', { class: 'op-path' }, ...op.path.split(/(?<=\/)/).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]))),
       ),
       h(
         'p',
@@ -513,14 +514,16 @@ class PanelApp {
     const el = this.serverEl;
     clear(el);
     el.className = `context-row${s.state === 'error' ? ' context-error' : ''}`;
-    append(el, h('span', { class: 'context-label', text: 'Server' }));
+    // The value wraps beside its label, never under it (a panel beside the code is ~340 px wide).
+    const value = h('span', { class: 'context-value' });
+    append(el, h('span', { class: 'context-label', text: 'Server' }), value);
     if (s.state === 'loading') {
-      append(el, h('span', { class: 'muted', text: 'resolving…' }));
+      append(value, h('span', { class: 'muted', text: 'resolving…' }));
     } else if (s.state === 'ok') {
-      append(el, h('code', { class: 'server-url', text: s.url }), h('span', { class: 'muted', text: `(${s.environmentLabel})` }));
+      append(value, h('code', { class: 'server-url', text: s.url }), h('span', { class: 'muted', text: `(${s.environmentLabel})` }));
     } else {
       append(
-        el,
+        value,
         h(
           'span',
           { class: 'context-message', attrs: { role: 'alert' } },
@@ -537,22 +540,24 @@ class PanelApp {
     const el = this.authEl;
     clear(el);
     this.countdownEl = undefined;
-    append(el, h('span', { class: 'context-label', text: 'Auth' }));
+    const value = h('span', { class: 'context-value' });
+    append(el, h('span', { class: 'context-label', text: 'Auth' }), value);
     switch (a.state) {
       case 'loading':
-        append(el, h('span', { class: 'muted', text: 'checking…' }));
+        append(value, h('span', { class: 'muted', text: 'checking…' }));
         return;
       case 'none':
-        append(el, h('span', { text: 'none — the API declares no security' }));
+        append(value, h('span', { text: 'none — the API declares no security' }));
         return;
       case 'unknown':
-        append(el, h('span', { class: 'muted', text: a.message }));
+        append(value, h('span', { class: 'muted', text: a.message }));
         return;
       case 'profile': {
-        append(el, h('span', { text: a.label }), h('span', { class: 'muted', text: `(${a.environmentLabel})` }));
+        // "machine user (password) (Sandbox)" reads as two asides: the environment is one more part of the line.
+        append(value, h('span', { text: a.label }), h('span', { class: 'muted', text: `· ${a.environmentLabel}` }));
         this.countdownEl = h('span', { class: 'token-state', attrs: { id: 'token-state' } });
-        append(el, this.countdownEl);
-        if (!a.token) append(el, button('Sign in now', () => this.action('signIn'), { secondary: true, title: 'Get a token now instead of on Send' }));
+        append(value, this.countdownEl);
+        if (!a.token) append(value, button('Sign in now', () => this.action('signIn'), { secondary: true, title: 'Get a token now instead of on Send' }));
         this.tick();
       }
     }
