@@ -147,6 +147,17 @@ describe('snippets', () => {
       assert.equal(text, 'a \\$x {y\\} \\\\ ${1:<access_token>} and ${1:<access_token>} then ${2:<jwt>}');
     });
 
+    it('numbers the stops in the placeholders’ order, so the token is the first stop even after a URL value', () => {
+      const text = toSnippetWithTabStops({
+        code: 'fetch("http://h/accounts/48120000", { Authorization: "Bearer <access_token>" })',
+        placeholders: [
+          { text: '<access_token>', name: 'access_token' },
+          { text: '48120000', name: 'accountId' },
+        ],
+      });
+      assert.equal(text, 'fetch("http://h/accounts/${2:48120000}", { Authorization: "Bearer ${1:<access_token>}" \\})');
+    });
+
     it('handles shell variables, braced or not', async () => {
       const s = await generateSnippet(hasPermission('https://api.telenor.se'), 'curl', { authHeaders: AUTH });
       const text = toSnippetWithTabStops(s);

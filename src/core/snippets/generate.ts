@@ -276,7 +276,11 @@ export function toSnippetWithTabStops(snippet: Pick<Snippet, 'code' | 'placehold
     .sort((a, b) => b.length - a.length)
     .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(alternatives.join('|'), 'g');
-  const numbers = new Map<string, number>();
+  // Stops are numbered in the placeholders' order, not the code's: the token comes first, so typing right
+  // after the insert fills the one value the person must supply (the hovered URL's values are already
+  // there), and the editor does not scroll sideways to a value at the end of a long URL line.
+  const present = [...new Set(texts)].filter((t) => snippet.code.includes(t) || (t.startsWith('$') && snippet.code.includes(`\${${t.slice(1)}}`)));
+  const numbers = new Map<string, number>(present.map((t, i) => [t, i + 1]));
   let out = '';
   let last = 0;
   for (const m of snippet.code.matchAll(pattern)) {
