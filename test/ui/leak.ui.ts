@@ -416,8 +416,16 @@ describe('secret-leak scan (UI)', function () {
     const scan = new LeakScanner([...needles, ...controls]);
     const page = wb.page;
 
-    // What is on screen and in memory, before anything is flushed or closed.
-    for (const d of await allDoms(wb)) scan.scanText(`DOM of ${d.url}`, d.html);
+    // What is on screen and in memory, before anything is flushed or closed: the request panel in front,
+    // its history open, so its webview document is among the DOMs.
+    const v = await openFromTree(wb, STORES, /^Stores\b/, /^GET \/stores\/\{storeId\}/);
+    await v.getByText(/^History \(\d+\)$/).click();
+    await v.locator('.history-list').waitFor();
+    const doms = await allDoms(wb);
+    const panelDoms = doms.filter((d) => d.html.includes('id="app"')).length;
+    assert.ok(panelDoms >= 1, 'the request panel’s own document is among the DOMs searched');
+    say(`DOMs searched: ${doms.length} frames, ${panelDoms} of them a request panel`);
+    for (const d of doms) scan.scanText(`DOM of ${d.url}`, d.html);
     scan.scanText('clipboard', await clipboard());
     scan.scanText('browser IndexedDB (decoded)', await dumpIndexedDb(page.mainFrame()));
     const local = await page.evaluate(() => Object.keys(localStorage).map((k) => [k, localStorage.getItem(k) ?? ''] as const));
@@ -489,6 +497,8 @@ describe('secret-leak scan (UI)', function () {
       needles: needles.length,
       ...scan.totals,
       unexpectedHits: unexpected.length,
+      domFrames: doms.length,
+      panelDocuments: panelDoms,
       expectedExceptions: { browserRedirectRecords: exceptions.length, clipboardAfterConfirmedCopy: copiedWithSecrets },
       sqlite: scan.decodesSqlite,
       at: new Date().toISOString(),
