@@ -254,4 +254,37 @@ describe('newcomer journey (UI)', function () {
       await w.page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  it('10. the extension’s page has its icon and the README, pictures standing in with their descriptions', async function () {
+    const w = bench();
+    const page = w.page;
+    await page.getByRole('tab', { name: /^Extensions/ }).first().click();
+    const search = w.sideBar().locator('.extensions-search-container textarea, .extensions-search-container input').first();
+    await search.waitFor({ timeout: 15_000 });
+    await search.fill('@installed Telenor');
+    const row = w.sideBar().locator('.extension-list-item', { hasText: 'Telenor API Explorer' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    // Its own icon, not VS Code's grey placeholder.
+    const icon = row.locator('img.icon').first();
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await icon.elementHandle(), { timeout: 10_000 });
+    assert.doesNotMatch((await icon.getAttribute('src')) ?? '', /defaultIcon/, 'the extension has no icon of its own');
+    await row.click();
+    // The details page draws the README in a webview of its own: find its frame by the Quick start heading.
+    const deadline = Date.now() + 30_000;
+    let alts: string[] = [];
+    while (alts.length === 0 && Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        if ((await frame.getByRole('heading', { name: 'Quick start' }).count().catch(() => 0)) === 0) continue;
+        alts = await frame.locator('img[src*="docs/images/"]').evaluateAll((els) => els.map((e) => e.getAttribute('alt') ?? ''));
+      }
+      if (alts.length === 0) await page.waitForTimeout(500);
+    }
+    // VS Code shows README pictures from https only: until the repository URL is a real one, the installed
+    // page shows each picture's description instead, so every one must have a description that says it.
+    console.log(`      README pictures on the extension page: ${alts.length}`);
+    assert.equal(alts.length, 4, 'the README on the extension page has four pictures');
+    for (const alt of alts) assert.ok(alt.length > 40, `a picture without a description: “${alt}”`);
+    await restMouse(w);
+    await w.screenshot('10-extension-page');
+  });
 });
