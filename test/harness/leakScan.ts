@@ -54,6 +54,8 @@ export function sqliteAvailable(): boolean {
 
 export class LeakScanner {
   readonly totals: ScanTotals = { files: 0, bytes: 0, texts: 0, sqliteDatabases: 0, sqliteRows: 0, excluded: [], hits: [] };
+  /** Every file searched, so a test can check the places it claims were among them. */
+  readonly filesSearched: string[] = [];
   private readonly utf16: Array<{ needle: Needle; bytes: Buffer }>;
   private readonly utf8: Array<{ needle: Needle; bytes: Buffer }>;
   private readonly sqlite = sqliteAvailable();
@@ -110,6 +112,7 @@ export class LeakScanner {
     if (data.length > max) data = data.subarray(0, max);
     this.totals.files++;
     this.totals.bytes += data.length;
+    this.filesSearched.push(path);
     this.searchBytes(path, data);
     if (this.sqlite && data.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') this.scanSqlite(path);
   }

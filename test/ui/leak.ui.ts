@@ -25,7 +25,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { createDecipheriv, randomBytes, randomInt } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Frame } from 'playwright-core';
@@ -418,8 +418,9 @@ describe('secret-leak scan (UI)', function () {
 
     // What is on screen and in memory, before anything is flushed or closed: the request panel in front,
     // its history open, so its webview document is among the DOMs.
-    const v = await openFromTree(wb, STORES, /^Stores\b/, /^GET \/stores\/\{storeId\}/);
-    await v.getByText(/^History \(\d+\)$/).click();
+    // Editors stay open: the unsaved snippet document is part of what is searched (and closing it would ask).
+    const v = await openFromTree(wb, STORES, /^Stores\b/, /^GET \/stores\/\{storeId\}/, { keepEditors: true });
+    if (!(await v.locator('.history-list').isVisible())) await v.getByText(/^History \(\d+\)$/).click();
     await v.locator('.history-list').waitFor();
     const doms = await allDoms(wb);
     const panelDoms = doms.filter((d) => d.html.includes('id="app"')).length;
@@ -434,7 +435,9 @@ describe('secret-leak scan (UI)', function () {
     // SecretStorage: decrypt it and find the secrets in it.
     const sealed = local.find(([k]) => k === 'secrets.provider')?.[1];
     assert.ok(sealed, 'code-server keeps SecretStorage in localStorage["secrets.provider"]');
-    const store = openSecretStorage(sealed, readFileSync(join(wb.session.profile.userDataDir, 'serve-web-key-half')));
+    const keyHalf = join(wb.session.profile.userDataDir, 'serve-web-key-half');
+    const store = openSecretStorage(sealed, readFileSync(keyHalf));
+    say(`code-server's key half: ${keyHalf.slice(wb.session.profile.scratch.length)}, mode ${(statSync(keyHalf).mode & 0o777).toString(8)}`);
     const storeText = JSON.stringify(store);
     for (const s of [creds.se.secret, creds.jwt.password, creds.no.secret, creds.mu.password, creds.sb.secret, creds.sb.password]) {
       assert.ok(storeText.includes(s), 'a stored secret is in the decrypted SecretStorage');
@@ -453,6 +456,20 @@ describe('secret-leak scan (UI)', function () {
     await wb.session.stop();
     const profile = wb.session.profile;
     scan.scanFiles([profile.scratch, wb.logsDir]);
+    // The places this test claims to search were really among the files.
+    const searched = (re: RegExp): boolean => scan.filesSearched.some((f) => re.test(f));
+    for (const [what, re] of [
+      ['the output channel’s log file', /\/logs\/.*\/Telenor API Explorer\.log$/],
+      ['the extension host log', /\/logs\/.*exthost.*\.log$/],
+      ['user settings.json', /\/User\/settings\.json$/],
+      ['the saved workspace file', /\/ws\/app\/subscriptions\.py$/],
+      ['the browser’s localStorage (SecretStorage)', /\/Local Storage\/leveldb\//],
+      ['the browser’s IndexedDB (VS Code state)', /\/IndexedDB\/.*\.leveldb\//],
+      ['the browser history', /\/Default\/History$/],
+      ['code-server’s own log', /code-server\.log$/],
+    ] as const) {
+      assert.ok(searched(re), `${what} was searched`);
+    }
     if (copiedWithSecrets) say('expected exception: the clipboard right after the confirmed "Copy with secrets" (cleared at once)');
     scan.scanText('this test’s own output', said.join('\n'));
     if (cspViolations.length > 0) say(`CSP reports in the console: ${cspViolations.length}`);

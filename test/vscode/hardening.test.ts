@@ -122,6 +122,7 @@ describe('webview hardening (in-host)', function () {
     let ones = 0;
     for (const byte of bits) for (let b = 0; b < 8; b++) ones += (byte >> b) & 1;
     const share = ones / (bits.length * 8);
+    console.log(`      ${nonces.length} nonces, ${new Set(nonces).size} different, ${chars.size} of 64 base64 characters used, ${(share * 100).toFixed(1)} % of the bits set`);
     assert.ok(share > 0.45 && share < 0.55, `ones make ${(share * 100).toFixed(1)} % of the bits`);
   });
 
