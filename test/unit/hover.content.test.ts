@@ -46,7 +46,7 @@ describe('hover content', function () {
     const md = hover('https://api.telenor.no/corporate-accounts/v2/accounts/48120000');
     assert.match(md, /^\*\*GET\*\* `\/corporate-accounts\/v2\/accounts\/\{accountId\}`/);
     assert.match(md, /Mobile Subscription Info API 2\\\.0\\\.0/);
-    assert.match(md, /\| `accountId` \| path \| string \| yes \|/);
+    assert.match(md, /- `accountId` · path · string · \*\*required\*\*/);
     assert.match(md, /\*\*Auth:\*\* Norway · machine user \(password grant\) · scope `accounts`/);
   });
 

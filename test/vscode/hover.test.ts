@@ -103,7 +103,7 @@ describe('hover (in host)', function () {
     const found = await telenorHover(document, "accounts/48120000'", 12);
     assert.ok(found);
     assert.match(found.markdown, /Mobile Subscription Info API 2\\\.0\\\.0/);
-    assert.match(found.markdown, /\| `accountId` \| path \| string \| yes \|/);
+    assert.match(found.markdown, /- `accountId` · path · string · \*\*required\*\*/);
     assert.match(found.markdown, /\*\*Auth:\*\* Norway · machine user \(password grant\)/);
   });
 

@@ -211,7 +211,7 @@ export class CredentialCommands implements vscode.Disposable {
       const items: PickItem<CredentialKind>[] = KINDS_BY_REGION[region].map((kind) => {
         const info = kindInfo(kind, region);
         const has = stored.some((s) => s.kind === kind);
-        return { value: kind, label: info.label, description: has ? `${info.description} · stored (replace)` : info.description, detail: info.detail };
+        return { value: kind, label: info.label, description: has ? `$(pass-filled) stored, pick to replace · ${info.description}` : info.description, detail: info.detail };
       });
       // Preselect the first kind not stored yet: usually what the person came for.
       const preselect = answers.kind ?? KINDS_BY_REGION[region].find((k) => !stored.some((s) => s.kind === k));

@@ -190,7 +190,9 @@ export class Environments implements EnvironmentService, vscode.Disposable {
           env === 'sandbox'
             ? this.sandboxState()
             : this.describe(env)
-                .map((l) => `${REGION_LABELS[l.region]}: ${l.url ?? `not set (${baseUrlSetting(env, l.region)})`}`)
+                // Short enough for one quick-pick line; the setting's name is in the status bar tooltip and
+                // one click away under "Edit Base URLs in Settings…".
+                .map((l) => `${REGION_LABELS[l.region]}: ${l.url ?? 'not set yet'}`)
                 .join(' · '),
       };
     });

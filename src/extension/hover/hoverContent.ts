@@ -49,14 +49,19 @@ function concretePath(params: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/**
+ * One line per parameter (`accountId` · path · string · required). A Markdown table looked cramped in the
+ * hover: VS Code renders hover tables without cell padding.
+ */
 function parameterTable(op: OperationInfo): string[] {
   if (op.parameters.length === 0) return ['No parameters.'];
-  const rows = ['| Parameter | In | Type | Required |', '|---|---|---|---|'];
+  const rows: string[] = [];
   for (const p of op.parameters.slice(0, MAX_PARAMETERS)) {
     const type = p.type === 'array' && p.items?.type ? `${p.items.type}[]` : (p.type ?? '');
-    rows.push(`| ${code(p.name)}${p.deprecated === true ? ' (deprecated)' : ''} | ${p.in} | ${escapeMarkdown(type)} | ${p.required ? 'yes' : 'no'} |`);
+    const facts = [p.in, ...(type ? [escapeMarkdown(type)] : []), p.required ? '**required**' : 'optional', ...(p.deprecated === true ? ['deprecated'] : [])];
+    rows.push(`- ${code(p.name)} · ${facts.join(' · ')}`);
   }
-  if (op.parameters.length > MAX_PARAMETERS) rows.push('', `…and ${op.parameters.length - MAX_PARAMETERS} more.`);
+  if (op.parameters.length > MAX_PARAMETERS) rows.push(`- …and ${op.parameters.length - MAX_PARAMETERS} more`);
   return rows;
 }
 
