@@ -179,6 +179,20 @@ function firstLine(text: string): string {
   return text.split('\n')[0]?.trim() ?? '';
 }
 
+/**
+ * Registers an `afterEach` that saves a screenshot of the workbench when a test failed, and says where it
+ * and the logs are. `get` returns the suite's workbench (undefined when it never opened).
+ */
+export function screenshotOnFailure(get: () => Workbench | undefined): void {
+  afterEach(async function () {
+    const wb = get();
+    if (wb && this.currentTest?.state === 'failed') {
+      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
+      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
+    }
+  });
+}
+
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'step';
 }

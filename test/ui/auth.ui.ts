@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
 import { repoRoot, screenshotsDir } from '../harness/paths';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 const DEVICE_API = 'Mobile Device Info API';
 
@@ -82,12 +82,7 @@ describe('sign-in (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const file = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${file ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

@@ -25,7 +25,7 @@ import type { Frame } from 'playwright-core';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
 import { openFromTree, sendAndWait } from '../harness/steps';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 const FIRED = 'XSS-FIRED';
 const HOSTILE_HTML = [
@@ -105,12 +105,7 @@ describe('webview hardening (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

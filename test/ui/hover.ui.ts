@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 /** Opens a workspace file the way a person does (Quick Open, type, Enter) and returns the editor. */
 async function quickOpen(page: Page, path: string): Promise<Locator> {
@@ -27,12 +27,7 @@ describe('hover and snippets (UI)', function () {
     wb = await Workbench.open({ label: 'hover', settings: { 'telenor.environment': 'test', 'editor.hover.delay': 200 } });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 import { repoRoot, screenshotsDir } from '../harness/paths';
-import { Workbench, type WorkbenchOptions } from '../harness/ui';
+import { Workbench, type WorkbenchOptions, screenshotOnFailure } from '../harness/ui';
 
 /** Every demo secret of the sandbox (docs/sandbox.md): none may ever appear in a snippet or document. */
 export const DEMO_SECRETS: readonly string[] = [
@@ -32,12 +32,7 @@ export function workbenchSession(options: WorkbenchOptions): () => Workbench {
   before(async function () {
     wb = await Workbench.open(options);
   });
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
   after(async function () {
     await wb?.close();
   });

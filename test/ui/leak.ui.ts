@@ -43,7 +43,7 @@ import {
   setCredentialsByHand,
   signInByHand,
 } from '../harness/steps';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 import { distinct, startWitness, type Witness } from '../harness/witness';
 
 const STORES = 'Telenor Stores API';
@@ -189,12 +189,7 @@ describe('secret-leak scan (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
 import { clearNotifications, notificationText, openFromTree, selectApi, sendAndWait } from '../harness/steps';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 function flakySpec(title: string, tag: string, url: string, paths: string[]): string {
   const op = (summary: string): unknown => ({
@@ -67,12 +67,7 @@ describe('nothing lost (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

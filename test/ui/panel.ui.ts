@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { FrameLocator } from 'playwright-core';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 const HOSTILE_HTML = '<html><body><h1 id="pwned">owned</h1><img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script></body></html>';
 /** About 5 MB of JSON, one row per line once indented; the last row is marked. */
@@ -65,12 +65,7 @@ describe('request panel (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();

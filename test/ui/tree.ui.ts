@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 
 import { repoRoot } from '../harness/paths';
-import { Workbench } from '../harness/ui';
+import { Workbench, screenshotOnFailure } from '../harness/ui';
 
 /**
  * The titles of the specs the extension ships: `BUILTIN_SPECS` of the built sandbox bundle, i.e. what the
@@ -41,12 +41,7 @@ describe('Telenor APIs tree (UI)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();
@@ -244,12 +239,7 @@ describe('Telenor APIs tree, nothing to list (UI)', function () {
     wb = await Workbench.open({ label: 'tree-empty', settings: { 'telenor.specs.showBuiltin': false, 'telenor.specs.include': [] } });
   });
 
-  afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') {
-      const shot = await wb.screenshot(`${this.currentTest.title}-failure`).catch(() => undefined);
-      console.log(`      screenshot: ${shot ?? '(none)'}; logs: ${wb.logsDir}`);
-    }
-  });
+  screenshotOnFailure(() => wb);
 
   after(async function () {
     await wb?.close();
