@@ -64,6 +64,11 @@ interface Ctx {
   page: Page;
   driver: AgentDriver;
   shots: string[];
+  /**
+   * A full collection in the workbench's renderer (the webview frames share its heap) before each sample, as
+   * the Node suites do with `gc()`: the last 5 MB render's garbage must not be collected in the next sample.
+   */
+  gc(): Promise<void>;
   /** Set when TAE_BENCH_UI_PROFILE=1: where CPU profiles go. */
   profileDir?: string;
 }
@@ -163,6 +168,7 @@ async function treeRound(ctx: Ctx, spec: TreeSpec, round: number, screenshots: b
   const path = join(ctx.work, `tree-${spec.kind}-${round}.${spec.ext}`);
   copyFileSync(spec.file, path);
   let key: string | undefined;
+  await ctx.gc();
   try {
     // 1. The command (as another feature or a test would run it) → the API's row, loaded, in the tree.
     let sent = 0;
@@ -339,6 +345,7 @@ async function panelBench(ctx: Ctx, payloadUrl: string): Promise<{ samples: Pane
     const bytes = kind === 'big' ? BIG_BODY : SMALL_BODY;
     await open(bytes);
     await frame.waitForFunction((v) => (document.querySelector('.request-form input') as HTMLInputElement | null)?.value === v, String(bytes), { timeout: 10_000 });
+    await ctx.gc();
     const profiler = kind === 'big' && ctx.profileDir ? await startProfiler(page) : undefined;
     const rendered = await step(frame, { kind: 'bodyRendered' }, () => send.click());
     if (profiler && ctx.profileDir) await profiler(join(ctx.profileDir, `render-5mb-${ctx.shots.length}-${Date.now()}.cpuprofile`));
@@ -516,7 +523,18 @@ export async function uiSuite(config: SuiteConfig): Promise<Row[]> {
     await page.evaluate(installProbe);
     const info = await driver.call<AgentInfo>({ op: 'info' }, READY_MS);
     const where = `VS Code ${info.vscodeVersion}, Chromium`;
-    const ctx: Ctx = { root, work, page, driver, shots: [], ...(process.env['TAE_BENCH_UI_PROFILE'] === '1' ? { profileDir: session.profile.runDir } : {}) };
+    const cdp = await page.context().newCDPSession(page);
+    const ctx: Ctx = {
+      root,
+      work,
+      page,
+      driver,
+      shots: [],
+      gc: async () => {
+        await cdp.send('HeapProfiler.collectGarbage');
+      },
+      ...(process.env['TAE_BENCH_UI_PROFILE'] === '1' ? { profileDir: session.profile.runDir } : {}),
+    };
     const tree = await treeBench(ctx, big);
     const panel = await panelBench(ctx, payload.url);
     await driver.call({ op: 'quit' }, 10_000).catch(() => undefined);
