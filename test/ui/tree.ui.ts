@@ -219,7 +219,9 @@ describe('Telenor APIs tree (UI)', function () {
     const pick = w.page.locator('.quick-input-widget');
     await pick.getByText('Production', { exact: true }).waitFor({ timeout: 10_000 });
     assert.match(await pick.innerText(), /credentials from your Telenor agreement/);
-    assert.match(await pick.innerText(), /Sweden: not set \(telenor\.environments › test › se\)/);
+    // A missing base URL says so, and the way to set it is one line below.
+    assert.match(await pick.innerText(), /Sweden: not set yet/);
+    assert.match(await pick.innerText(), /Edit Base URLs in Settings/);
     await w.screenshot('environment-quick-pick');
     await pick.locator('.monaco-list-row', { hasText: 'Production' }).first().click();
     const production = item(/^Telenor environment: Production/);
