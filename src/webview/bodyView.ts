@@ -1,8 +1,11 @@
 /**
  * The response body: lines of text, JSON highlighted token by token (each token a text node or a span with
  * `textContent`). Small bodies are rendered whole (so select-all and find work); large ones are virtualised —
- * only the lines in view (plus a margin) exist in the DOM — so a 5 MB answer stays responsive.
+ * only the lines in view (plus a margin) exist in the DOM, and a line's text is made from the body when it is
+ * drawn (see bodyLines.ts) — so a 5 MB answer stays responsive.
  */
+import type { BodyLines } from './bodyLines';
+import { virtualWindow } from './bodyLines';
 import { h } from './dom';
 import { tokenizeJsonLine } from './jsonTokens';
 
@@ -26,16 +29,21 @@ export class BodyView {
   private readonly code: HTMLElement;
   private readonly spacer: HTMLElement | undefined;
   private lineHeight = 0;
+  private padTop = 0;
+  private padBottom = 0;
   private rendered: [number, number] = [-1, -1];
+  private codeTop = Number.NaN;
   private frame = 0;
   private readonly resize: ResizeObserver | undefined;
 
+  /** `lines` must be fully indexed (`lines.done`). */
   constructor(
-    private readonly lines: readonly string[],
+    private readonly lines: BodyLines,
     private readonly highlight: boolean,
     label: string,
   ) {
-    const virtual = lines.length > FULL_RENDER_LINES;
+    const count = lines.count;
+    const virtual = count > FULL_RENDER_LINES;
     this.code = h('pre', { class: `body-code${highlight ? ' json' : ''}${virtual ? ' virtual' : ''}` });
     this.element = h('div', {
       class: `body-view${virtual ? ' virtual' : ''}`,
@@ -43,16 +51,18 @@ export class BodyView {
     });
     if (!virtual) {
       const frag = document.createDocumentFragment();
-      lines.forEach((line, i) => {
+      for (let i = 0; i < count; i++) {
         if (i > 0) frag.appendChild(document.createTextNode('\n'));
-        renderLine(line, highlight, frag);
-      });
+        renderLine(lines.line(i), highlight, frag);
+      }
       this.code.appendChild(frag);
       this.element.appendChild(this.code);
       return;
     }
-    this.spacer = h('div', { class: 'body-spacer', attrs: { 'aria-hidden': 'true' } });
-    this.element.append(this.spacer, this.code);
+    // The spacer makes the scroll range and holds the drawn block; it clips the block vertically (never
+    // horizontally: long lines scroll sideways) so drawn lines past the end never lengthen the range.
+    this.spacer = h('div', { class: 'body-spacer' }, this.code);
+    this.element.append(this.spacer);
     this.element.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.resize = new ResizeObserver(() => this.schedule());
     this.resize.observe(this.element);
@@ -75,28 +85,40 @@ export class BodyView {
     // Hidden (a tab not shown yet): measure again once visible.
     if (height === 0) return 0;
     this.lineHeight = height;
-    // CSSOM, not a style attribute: the CSP allows this.
-    if (this.spacer) this.spacer.style.height = `${this.lines.length * height}px`;
+    const style = getComputedStyle(this.code);
+    this.padTop = parseFloat(style.paddingTop) || 0;
+    this.padBottom = parseFloat(style.paddingBottom) || 0;
     return height;
   }
 
   private renderWindow(): void {
     const lh = this.measure();
-    if (lh === 0) return;
-    const top = this.element.scrollTop;
-    const visible = Math.ceil(this.element.clientHeight / lh) + 1;
-    const first = Math.max(0, Math.floor(top / lh) - OVERSCAN);
-    const last = Math.min(this.lines.length, Math.floor(top / lh) + visible + OVERSCAN);
-    if (first === this.rendered[0] && last === this.rendered[1]) return;
-    this.rendered = [first, last];
+    if (lh === 0 || !this.spacer) return;
+    const layout = virtualWindow({
+      count: this.lines.count,
+      lineHeight: lh,
+      padTop: this.padTop,
+      padBottom: this.padBottom,
+      scrollTop: this.element.scrollTop,
+      clientHeight: this.element.clientHeight,
+      overscan: OVERSCAN,
+    });
+    // CSSOM, not a style attribute: the CSP allows this.
+    const height = `${layout.spacerPx}px`;
+    if (this.spacer.style.height !== height) this.spacer.style.height = height;
+    if (layout.codeTop !== this.codeTop) {
+      this.codeTop = layout.codeTop;
+      this.code.style.transform = `translateY(${layout.codeTop}px)`;
+    }
+    if (layout.first === this.rendered[0] && layout.last === this.rendered[1]) return;
+    this.rendered = [layout.first, layout.last];
     const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
+    for (let i = layout.first; i < layout.last; i++) {
       const row = h('div', { class: 'body-line' });
-      renderLine(this.lines[i] ?? '', this.highlight, row);
+      renderLine(this.lines.line(i), this.highlight, row);
       frag.appendChild(row);
     }
     this.code.replaceChildren(frag);
-    this.code.style.transform = `translateY(${first * lh}px)`;
   }
 
   /** Lines currently in the DOM (tests and diagnostics). */

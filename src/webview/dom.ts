@@ -59,6 +59,14 @@ export function formatDuration(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+/** A parameter's bounds as the form's hint: "Range: 2 to 9.", "Range: at least 2.", "Range: at most 9."; none → ''. */
+export function rangeHint(minimum: number | undefined, maximum: number | undefined): string {
+  if (minimum !== undefined && maximum !== undefined) return minimum === maximum ? `Range: exactly ${minimum}.` : `Range: ${minimum} to ${maximum}.`;
+  if (minimum !== undefined) return `Range: at least ${minimum}.`;
+  if (maximum !== undefined) return `Range: at most ${maximum}.`;
+  return '';
+}
+
 /** "59:12" / "1:02:03"; negative → "0:00". */
 export function formatCountdown(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));

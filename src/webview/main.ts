@@ -32,9 +32,9 @@ import {
   type ToHost,
   type ToWebview,
 } from '../protocol';
+import { advanceFor, JsonLines, looksLikeJson, TextLines, type BodyLines } from './bodyLines';
 import { BodyView } from './bodyView';
-import { append, clear, formatBytes, formatCountdown, formatDuration, h, uid } from './dom';
-import { reformatJson } from './jsonTokens';
+import { append, clear, formatBytes, formatCountdown, formatDuration, h, rangeHint, uid } from './dom';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -59,6 +59,12 @@ const ACTION_LABELS: Record<PanelAction, string> = {
   showLog: 'Show log',
   retry: 'Retry',
 };
+
+/**
+ * The longest a body-indexing task may run before the browser gets the thread back: with decoding and the
+ * response's own DOM, the message's task stays under the 50 ms that reads as a freeze.
+ */
+const BODY_SLICE_MS = 25;
 
 function clone(form: FormValues): FormValues {
   return {
@@ -131,6 +137,8 @@ class PanelApp {
   private saveTimer = 0;
   private noticeTimer = 0;
   private bodyView: BodyView | undefined;
+  /** Bumped whenever the shown body goes away: a body still being indexed in slices then stops. */
+  private bodyJob = 0;
 
   // DOM built on init.
   private readonly root: HTMLElement;
@@ -260,6 +268,7 @@ class PanelApp {
     if (!op) return;
     this.bodyView?.dispose();
     this.bodyView = undefined;
+    this.bodyJob++;
     this.inputs.clear();
     this.issueEls.clear();
     clear(this.root);
@@ -399,7 +408,8 @@ class PanelApp {
     const hints: string[] = [];
     if (p.description) hints.push(p.description);
     if (p.default !== undefined && !(p.enum && p.enum.length > 0)) hints.push(`Default: ${p.default}.`);
-    if (p.minimum !== undefined || p.maximum !== undefined) hints.push(`Range: ${p.minimum ?? '…'} to ${p.maximum ?? '…'}.`);
+    const range = rangeHint(p.minimum, p.maximum);
+    if (range) hints.push(range);
     if (p.pattern) hints.push(`Pattern: ${p.pattern}`);
     const desc = h('div', { id: descId, class: 'field-desc', text: hints.join(' ') });
     const issue = h('div', { id: issueId, class: 'field-issue', attrs: { hidden: true } });
@@ -653,6 +663,7 @@ class PanelApp {
   private showOutcome(outcome: SendOutcome): void {
     this.bodyView?.dispose();
     this.bodyView = undefined;
+    this.bodyJob++;
     clear(this.resultEl);
     if (outcome.ok) this.renderResponse(outcome.response);
     else this.renderError(outcome.error);
@@ -737,10 +748,33 @@ class PanelApp {
       );
     }
     const raw = r.bodyUtf8 ? new TextDecoder().decode(r.bodyUtf8) : r.body;
-    const text = r.bodyKind === 'json' ? reformatJson(raw) : raw;
-    const lines = text.split(/\r?\n/);
-    this.bodyView = new BodyView(lines, r.bodyKind === 'json', `Response body, ${lines.length} lines`);
-    wrap.appendChild(this.bodyView.element);
+    const json = r.bodyKind === 'json' && looksLikeJson(raw);
+    // One string and an index of line starts: no line strings until a line is drawn (bodyLines.ts).
+    const lines: BodyLines = json ? new JsonLines(raw) : new TextLines(raw);
+    const show = (): HTMLElement => {
+      this.bodyView = new BodyView(lines, json, `Response body, ${lines.count} lines`);
+      return this.bodyView.element;
+    };
+    const now = (): number => performance.now();
+    // Most bodies are indexed within the first slice and shown in this task; a bigger one is indexed in
+    // slices of BODY_SLICE_MS with the browser free in between (in code-server this thread is the whole window's).
+    if (advanceFor(lines, BODY_SLICE_MS, now)) {
+      wrap.appendChild(show());
+      return wrap;
+    }
+    const waiting = h('p', { class: 'muted body-preparing', attrs: { role: 'status' }, text: `Preparing the body (${formatBytes(r.bodyBytes)}) for display…` });
+    wrap.appendChild(waiting);
+    const job = this.bodyJob;
+    const next = (): void => {
+      // A newer response, or a rebuilt form, replaced this one.
+      if (job !== this.bodyJob) return;
+      if (!advanceFor(lines, BODY_SLICE_MS, now)) {
+        window.setTimeout(next, 0);
+        return;
+      }
+      waiting.replaceWith(show());
+    };
+    window.setTimeout(next, 0);
     return wrap;
   }
 
