@@ -61,10 +61,11 @@ export interface EnvironmentService {
    */
   baseUrls(environment?: EnvironmentId): Promise<RegionUrls>;
   /**
-   * Where requests for this API go in the environment. Throws a TelenorError ('input') with a hint naming
-   * the setting when the environment has no base URL for the API's region.
+   * Where requests for this API (and operation: its own servers win) go in the environment. Throws a
+   * TelenorError ('input') with a hint naming the setting when the environment has no base URL for the
+   * API's region.
    */
-  serverUrl(api: ApiSummary, environment?: EnvironmentId): Promise<string>;
+  serverUrl(api: ApiSummary, environment?: EnvironmentId, operation?: Pick<OperationInfo, 'servers'>): Promise<string>;
 }
 
 // ------------------------------------------------------------------------------------------------ auth

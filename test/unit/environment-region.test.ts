@@ -73,11 +73,11 @@ describe('environment region detection', () => {
 describe('environment server URLs', () => {
   it('keeps the server path on the environment host, with the base URL’s own prefix', () => {
     const stores = api({ servers: [{ url: 'https://api.telenor.no/telenor-stores/v1' }] });
-    assert.equal(rebaseServer(SANDBOX, stores), `${SANDBOX}/telenor-stores/v1`);
-    assert.equal(rebaseServer('https://gw.example.se/telenor/', stores), 'https://gw.example.se/telenor/telenor-stores/v1');
-    assert.equal(rebaseServer(SANDBOX, api({ servers: [{ url: 'https://api.telenor.no' }] })), SANDBOX, 'no trailing slash');
-    assert.equal(rebaseServer(SANDBOX, api({ servers: [{ url: '/v2/' }] })), `${SANDBOX}/v2`);
-    assert.equal(rebaseServer(SANDBOX, api()), SANDBOX);
+    assert.equal(rebaseServer(SANDBOX, stores.servers), `${SANDBOX}/telenor-stores/v1`);
+    assert.equal(rebaseServer('https://gw.example.se/telenor/', stores.servers), 'https://gw.example.se/telenor/telenor-stores/v1');
+    assert.equal(rebaseServer(SANDBOX, api({ servers: [{ url: 'https://api.telenor.no' }] }).servers), SANDBOX, 'no trailing slash');
+    assert.equal(rebaseServer(SANDBOX, api({ servers: [{ url: '/v2/' }] }).servers), `${SANDBOX}/v2`);
+    assert.equal(rebaseServer(SANDBOX, api().servers), SANDBOX);
   });
 
   it('sends other APIs to their own first absolute server in every environment', () => {
@@ -85,6 +85,19 @@ describe('environment server URLs', () => {
     for (const environment of ['sandbox', 'test', 'production'] as const) {
       assert.equal(resolveServerUrl({ api: pets, environment, baseUrls: { no: SANDBOX, se: SANDBOX } }), 'https://petstore.example.com/v2');
     }
+  });
+
+  it('sends an operation with its own servers there, and the rest of the API to the document’s', () => {
+    // OpenAPI 3 lets a path or an operation name other servers (a file-upload host, another base path).
+    const stores = api({ servers: [{ url: 'https://api.telenor.no/telenor-stores/v1' }] });
+    const upload = { servers: [{ url: 'https://api.telenor.no/telenor-uploads/v2' }] };
+    assert.equal(resolveServerUrl({ api: stores, environment: 'test', baseUrls: { no: NO_TEST }, operation: upload }), `${NO_TEST}/telenor-uploads/v2`);
+    assert.equal(resolveServerUrl({ api: stores, environment: 'test', baseUrls: { no: NO_TEST }, operation: {} }), `${NO_TEST}/telenor-stores/v1`, 'none of its own');
+    assert.equal(resolveServerUrl({ api: stores, environment: 'test', baseUrls: { no: NO_TEST }, operation: { servers: [] } }), `${NO_TEST}/telenor-stores/v1`, 'an empty list');
+    const pets = api({ servers: [{ url: 'https://petstore.example.com/v2' }] });
+    const files = { servers: [{ url: 'https://files.petstore.example.com/v1/' }] };
+    assert.equal(resolveServerUrl({ api: pets, environment: 'sandbox', baseUrls: {}, operation: files }), 'https://files.petstore.example.com/v1');
+    assert.equal(resolveServerUrl({ api: pets, environment: 'sandbox', baseUrls: {}, operation: { servers: [{ url: '/only-relative' }] } }), 'https://petstore.example.com/v2', 'a relative one falls back to the document’s host');
   });
 
   it('says what to fix when there is nowhere to send', () => {

@@ -7,7 +7,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { request } from 'undici';
 import type { ApiIndex, OperationInfo } from '../../src/core/spec/types';
@@ -274,6 +277,56 @@ describe('request panel (in-host)', function () {
       assert.equal(s.panels.history.list(panel(store).key)[0]?.errorKind, 'network', 'the failure is in the history');
     } finally {
       await useSandbox(box.url);
+    }
+  });
+
+  it('sends an operation that names its own server there, and its siblings to the document’s server', async () => {
+    // OpenAPI 3: an operation (or path) may declare servers of its own — an upload host, another base path.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'tae-op-servers-'));
+    const file = join(dir, 'op-servers.yaml');
+    writeFileSync(
+      file,
+      [
+        'openapi: 3.0.3',
+        'info: {title: Operation Servers API, version: "1"}',
+        `servers: [{url: "${origin}/main/v1"}]`,
+        'security: []',
+        'paths:',
+        '  /items:',
+        '    get: {operationId: listItems, responses: {"200": {description: ok}}}',
+        '  /uploads:',
+        '    get:',
+        '      operationId: listUploads',
+        `      servers: [{url: "${origin}/files/v2"}]`,
+        '      responses: {"200": {description: ok}}',
+        '',
+      ].join('\n'),
+    );
+    const keys = await vscode.commands.executeCommand<string[]>('telenor.addSpecFile', file);
+    try {
+      await s.specs.whenSettled();
+      const api = s.specs.apis().find((a) => a.title === 'Operation Servers API');
+      assert.ok(api, 'the spec loaded');
+      const uploads = findOp(api, 'get', '/uploads');
+      const items = findOp(api, 'get', '/items');
+      ok(await send({ apiId: api.id, operationId: uploads.id }));
+      ok(await send({ apiId: api.id, operationId: items.id }));
+      assert.deepEqual(seen, ['/files/v2/uploads', '/main/v1/items']);
+      const view = await panel({ apiId: api.id, operationId: uploads.id }).serverView();
+      assert.equal(view.state === 'ok' ? view.url : view.state, `${origin}/files/v2`, 'the panel’s Server line shows where it goes');
+    } finally {
+      for (const key of keys ?? []) await vscode.commands.executeCommand('telenor.removeSpec', key);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

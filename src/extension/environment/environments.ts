@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { EnvironmentId } from '../../core/auth/types';
 import { TelenorError } from '../../core/errors';
-import type { ApiSummary } from '../../core/spec/types';
+import type { ApiSummary, OperationInfo } from '../../core/spec/types';
 import type { CommandTable } from '../commands';
 import type { EnvironmentService } from '../contracts';
 import type { Log } from '../log';
@@ -99,11 +99,11 @@ export class Environments implements EnvironmentService, vscode.Disposable {
     return this.peekBaseUrls(environment);
   }
 
-  async serverUrl(api: ApiSummary, environment: EnvironmentId = this.current): Promise<string> {
+  async serverUrl(api: ApiSummary, environment: EnvironmentId = this.current, operation?: Pick<OperationInfo, 'servers'>): Promise<string> {
     const overrideRegion = this.deps.settings.current.authOverrides[api.title]?.region;
     // Other APIs keep their own servers: no reason to start the embedded sandbox for them.
     const baseUrls = detectRegion(api, overrideRegion) ? await this.baseUrls(environment) : {};
-    return resolveServerUrl({ api, environment, baseUrls, overrideRegion });
+    return resolveServerUrl({ api, environment, baseUrls, overrideRegion, ...(operation ? { operation } : {}) });
   }
 
   commands(): CommandTable {

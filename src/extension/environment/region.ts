@@ -9,7 +9,7 @@ import { rebaseUrl } from '../../core/auth/profiles';
 import { detectRegion, REGION_LABELS } from '../../core/auth/region';
 import type { EnvironmentId } from '../../core/auth/types';
 import { TelenorError } from '../../core/errors';
-import type { ApiSummary } from '../../core/spec/types';
+import type { ApiSummary, OperationInfo, ServerInfo } from '../../core/spec/types';
 import type { Region, RegionUrls } from '../settings';
 
 export { detectRegion, REGION_LABELS, type RegionDecision, type RegionSource } from '../../core/auth/region';
@@ -28,11 +28,19 @@ function trimSlash(url: string): string {
 }
 
 /**
- * `base` plus the path of the spec's first server: a server `https://api.telenor.no/some-base` becomes
+ * `base` plus the path of the first server: a server `https://api.telenor.no/some-base` becomes
  * `<base>/some-base`, on whatever host (and path prefix) the environment uses. No trailing slash.
  */
-export function rebaseServer(base: string, api: Pick<ApiSummary, 'servers'>): string {
-  return trimSlash(rebaseUrl(base, api.servers[0]?.url ?? '/'));
+export function rebaseServer(base: string, servers: readonly ServerInfo[]): string {
+  return trimSlash(rebaseUrl(base, servers[0]?.url ?? '/'));
+}
+
+/**
+ * The servers an operation's requests use: its own (operation- or path-level, OpenAPI 3) when it declares
+ * any, else the document's — as the spec says, so one operation on another host or base path is sent there.
+ */
+export function effectiveServers(api: Pick<ApiSummary, 'servers'>, operation?: Pick<OperationInfo, 'servers'>): readonly ServerInfo[] {
+  return operation?.servers && operation.servers.length > 0 ? operation.servers : api.servers;
 }
 
 /** Same words as settings.ts ENVIRONMENT_LABELS, which this pure module cannot import (that file needs vscode). */
@@ -50,19 +58,22 @@ export interface ServerUrlInput {
   baseUrls: RegionUrls;
   /** `telenor.auth.overrides[title].region`, when set. */
   overrideRegion?: unknown;
+  /** The operation being sent, when there is one: its own servers win over the document's. */
+  operation?: Pick<OperationInfo, 'servers'>;
 }
 
 /**
- * Where requests for `api` go. Telenor APIs: the environment's base URL for the region plus the server's
- * path. Other APIs: their own first absolute server, whatever the environment. Throws a TelenorError of
- * kind `input` whose hint names the setting to fix.
+ * Where requests for `api` (and `operation`, when given) go. Telenor APIs: the environment's base URL for
+ * the region plus the server's path. Other APIs: their own first absolute server, whatever the environment.
+ * Throws a TelenorError of kind `input` whose hint names the setting to fix.
  */
-export function resolveServerUrl({ api, environment, baseUrls, overrideRegion }: ServerUrlInput): string {
+export function resolveServerUrl({ api, environment, baseUrls, overrideRegion, operation }: ServerUrlInput): string {
   const decision = detectRegion(api, overrideRegion);
+  const servers = effectiveServers(api, operation);
   if (!decision) {
-    const absolute = api.servers.find((s) => isHttpUrl(s.url));
+    const absolute = servers.find((s) => isHttpUrl(s.url)) ?? api.servers.find((s) => isHttpUrl(s.url));
     if (absolute) return trimSlash(absolute.url);
-    const first = api.servers[0]?.url;
+    const first = servers[0]?.url;
     throw new TelenorError(
       'input',
       first
@@ -88,5 +99,5 @@ export function resolveServerUrl({ api, environment, baseUrls, overrideRegion }:
       hint: environment === 'sandbox' ? `Correct “${setting}” in Settings, or clear it to use the embedded sandbox.` : `Correct “${setting}” in Settings.`,
     });
   }
-  return rebaseServer(base, api);
+  return rebaseServer(base, servers);
 }

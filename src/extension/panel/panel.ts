@@ -273,11 +273,12 @@ export class RequestPanel implements vscode.Disposable {
     const environmentLabel = this.environmentLabel(environment);
     if (!api) return { state: 'error', environmentLabel, message: 'The API is no longer loaded.', hint: 'Open the operation again from the tree.' };
     try {
-      const url = await this.host.deps.environments.serverUrl(api, environment);
+      const op = this.operation();
+      const url = await this.host.deps.environments.serverUrl(api, environment, op);
       // The sandbox is local, so a spec's own server there means an API that is not Telenor's (it keeps its
       // own server in every environment): say where the URL comes from instead of "Sandbox".
       const env = environment ?? this.host.deps.environments.current;
-      const fromSpec = env === 'sandbox' && api.servers.some((sv) => sv.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''));
+      const fromSpec = env === 'sandbox' && [...(op?.servers ?? []), ...api.servers].some((sv) => sv.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''));
       return { state: 'ok', url, environmentLabel: fromSpec ? 'from the spec' : environmentLabel };
     } catch (e) {
       return {
@@ -401,7 +402,7 @@ export class RequestPanel implements vscode.Disposable {
 
     let serverUrl: string;
     try {
-      serverUrl = await deps.environments.serverUrl(api, environment);
+      serverUrl = await deps.environments.serverUrl(api, environment, op);
     } catch (e) {
       return { ok: false, error: errorView(e, deps.redactor, ['fixServer']) };
     }
@@ -483,7 +484,7 @@ export class RequestPanel implements vscode.Disposable {
     const op = this.operation();
     if (!api || !op) return { copied: false, masked: !withSecrets, message: 'This operation is no longer in the loaded specs.' };
     try {
-      const serverUrl = await deps.environments.serverUrl(api, environment);
+      const serverUrl = await deps.environments.serverUrl(api, environment, op);
       const engine = deps.lazy.loadEngine();
       const prepared = engine.buildRequest(op, toRequestValues(form, serverUrl, op.requestBody !== undefined));
       let authHeaders: Headers | undefined;
@@ -539,7 +540,7 @@ export class RequestPanel implements vscode.Disposable {
     if (!api || !op) return;
     let serverUrl = '';
     try {
-      serverUrl = await this.host.deps.environments.serverUrl(api, environment);
+      serverUrl = await this.host.deps.environments.serverUrl(api, environment, op);
     } catch {
       // The snippet command reports a missing server URL itself.
     }

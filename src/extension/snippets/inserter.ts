@@ -12,6 +12,7 @@ import type { SnippetTargetId } from '../../core/snippets';
 import type { ApiIndex, OperationInfo } from '../../core/spec/types';
 import type { Redactor } from '../../core/util/redact';
 import type { EnvironmentService, SpecRegistry } from '../contracts';
+import { effectiveServers } from '../environment/region';
 import { authPlaceholders } from '../shared/authSummary';
 import type { LazyModules } from '../lazy';
 import type { Log } from '../log';
@@ -287,7 +288,7 @@ export class SnippetInserter {
     token: vscode.CancellationToken,
   ): Promise<{ code: string; placeholders: Array<{ text: string; name: string }> }> {
     const { api, operation } = picked;
-    const serverUrl = await raceCancellation(this.serverUrl(api), token);
+    const serverUrl = await raceCancellation(this.serverUrl(api, operation), token);
     let body: { text: string; mediaType: string } | undefined;
     if (operation.requestBody !== undefined && given.body === undefined) {
       const controller = new AbortController();
@@ -323,15 +324,15 @@ export class SnippetInserter {
   }
 
   /**
-   * The active environment's URL for the API. When it has none (Sweden's URLs come with the agreement),
-   * the spec's first server stands in, and the person is told which setting would fix it.
+   * The active environment's URL for the operation. When it has none (Sweden's URLs come with the
+   * agreement), the spec's first absolute server stands in, and the person is told which setting would fix it.
    */
-  private async serverUrl(api: ApiIndex): Promise<string> {
+  private async serverUrl(api: ApiIndex, operation: OperationInfo): Promise<string> {
     try {
-      return await this.deps.environments.serverUrl(api);
+      return await this.deps.environments.serverUrl(api, undefined, operation);
     } catch (e) {
       if (isTelenorError(e) && e.kind === 'cancelled') throw e;
-      const fallback = api.servers.map((s) => s.url).find((u) => /^https?:\/\//i.test(u));
+      const fallback = [...effectiveServers(api, operation), ...api.servers].map((s) => s.url).find((u) => /^https?:\/\//i.test(u));
       if (fallback === undefined) throw e;
       this.deps.log.warn(`no environment URL for ${api.title}; the snippet uses the spec's server ${fallback}:`, e);
       void vscode.window.showWarningMessage(`${describeError(e)} The snippet uses the spec's server ${fallback} for now.`);
