@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import type { AuthProfile, EnvironmentId, TokenExchangeRecord, TokenSet } from '../core/auth/types';
 import type { ProfileDecision } from '../core/auth/profiles';
+import type { RegionDecision } from '../core/auth/region';
 import type { AuthHeaderProvider, RequestValues } from '../core/http/types';
 import type { SpecCatalog } from '../core/spec/catalog';
 import type { ApiIndex, ApiSummary, OperationInfo, SpecProblem, SpecSource } from '../core/spec/types';
@@ -54,7 +55,11 @@ export interface SpecRegistry {
 export interface EnvironmentService {
   readonly current: EnvironmentId;
   readonly onDidChange: vscode.Event<EnvironmentId>;
+  /** Where requests go may have changed without a switch: base URLs, the sandbox URL or an auth override. */
+  readonly onDidChangeTargets: vscode.Event<void>;
   switchTo(environment: EnvironmentId): Promise<void>;
+  /** The API's Telenor region as requests use it: `telenor.auth.overrides` first, then the spec. */
+  regionOf(api: ApiSummary): RegionDecision | undefined;
   /**
    * Base URLs per region. For the sandbox this starts the embedded sandbox when no external one is
    * configured, so callers await it right before they need it.

@@ -96,6 +96,24 @@ describe('APIs tree', function () {
     assert.equal(roots()[0]?.entry.origin, 'workspace');
   });
 
+  it('follows an auth override’s region in the description and tooltip, and drops it when the override goes', async () => {
+    const config = vscode.workspace.getConfiguration('telenor');
+    const previous = config.inspect<Record<string, unknown>>('auth.overrides')?.globalValue;
+    const description = (): string => String(s.tree.getTreeItem(apiNode('Partner Orders API')).description);
+    try {
+      await config.update('auth.overrides', { 'Partner Orders API': { region: 'se' } }, vscode.ConfigurationTarget.Global);
+      await eventually('the tree to show the override’s region', () => description().endsWith('· Sweden'));
+      assert.equal(description(), 'v2.1.0 · workspace · Sweden');
+      const node = apiNode('Partner Orders API');
+      const tip = (await s.tree.resolveTreeItem(s.tree.getTreeItem(node), node, new vscode.CancellationTokenSource().token)).tooltip as vscode.MarkdownString;
+      // Markdown escapes the parentheses and dots; what the person reads is without them.
+      assert.ok(tip.value.replace(/\\/g, '').includes('Region: Sweden (from your telenor.auth.overrides setting)'), tip.value);
+    } finally {
+      await config.update('auth.overrides', previous, vscode.ConfigurationTarget.Global);
+    }
+    await eventually('the region to go with the override', () => description() === 'v2.1.0 · workspace');
+  });
+
   it('expands an API into tags and a tag into operations with method badges, ids and a command', () => {
     const stores = apiNode('Telenor Stores API');
     const tags = children<TagNode>(stores);

@@ -6,7 +6,7 @@ import type { CommandTable } from '../commands';
 import type { EnvironmentService } from '../contracts';
 import type { Log } from '../log';
 import { DEFAULT_BASE_URLS, ENVIRONMENT_LABELS, type Region, type RegionUrls, type Settings, type SettingsSnapshot } from '../settings';
-import { baseUrlSetting, detectRegion, REGION_LABELS, resolveServerUrl } from './region';
+import { baseUrlSetting, detectRegion, REGION_LABELS, resolveServerUrl, type RegionDecision } from './region';
 import type { SandboxController } from './sandboxController';
 
 export interface EnvironmentsDeps {
@@ -22,6 +22,11 @@ function isEnvironment(v: unknown): v is EnvironmentId {
   return typeof v === 'string' && (ENVIRONMENTS as readonly string[]).includes(v);
 }
 
+/** What decides where requests go, apart from the environment itself (which has its own event). */
+function targetsKey(s: SettingsSnapshot): string {
+  return JSON.stringify([s.environments, s.sandboxUrl, s.authOverrides]);
+}
+
 /** One line per region for quick picks and tooltips: `Norway: https://…` / `Sweden: not set`. */
 export interface BaseUrlLine {
   region: Region;
@@ -35,6 +40,10 @@ export interface BaseUrlLine {
 export class Environments implements EnvironmentService, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<EnvironmentId>();
   readonly onDidChange = this.emitter.event;
+  private readonly targetsEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTargets = this.targetsEmitter.event;
+  /** The settings that decide where requests go, as last seen (to fire onDidChangeTargets on a real change). */
+  private lastTargets: string;
   /** Exposed for tests and for the UI walkthrough; owned here. */
   readonly statusBarItem: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
@@ -44,11 +53,13 @@ export class Environments implements EnvironmentService, vscode.Disposable {
 
   constructor(readonly deps: EnvironmentsDeps) {
     this.last = deps.settings.current.environment;
+    this.lastTargets = targetsKey(deps.settings.current);
     this.statusBarItem = vscode.window.createStatusBarItem('telenor.environment', vscode.StatusBarAlignment.Left, 50);
     this.statusBarItem.name = 'Telenor Environment';
     this.statusBarItem.command = 'telenor.switchEnvironment';
     this.disposables.push(
       this.statusBarItem,
+      this.targetsEmitter,
       deps.settings.onDidChange((s) => this.onSettings(s)),
       deps.sandbox.onDidChange(() => this.render()),
     );
@@ -99,6 +110,10 @@ export class Environments implements EnvironmentService, vscode.Disposable {
     return this.peekBaseUrls(environment);
   }
 
+  regionOf(api: ApiSummary): RegionDecision | undefined {
+    return detectRegion(api, this.deps.settings.current.authOverrides[api.title]?.region);
+  }
+
   async serverUrl(api: ApiSummary, environment: EnvironmentId = this.current, operation?: Pick<OperationInfo, 'servers'>): Promise<string> {
     const overrideRegion = this.deps.settings.current.authOverrides[api.title]?.region;
     // Other APIs keep their own servers: no reason to start the embedded sandbox for them.
@@ -118,6 +133,11 @@ export class Environments implements EnvironmentService, vscode.Disposable {
 
   private onSettings(s: SettingsSnapshot): void {
     this.render();
+    const targets = targetsKey(s);
+    if (targets !== this.lastTargets) {
+      this.lastTargets = targets;
+      this.targetsEmitter.fire();
+    }
     if (s.environment !== this.last) {
       this.last = s.environment;
       this.deps.log.info(`Environment: ${ENVIRONMENT_LABELS[s.environment]}.`);

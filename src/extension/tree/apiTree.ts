@@ -3,7 +3,16 @@ import { describeError, TelenorError } from '../../core/errors';
 import type { ApiSummary } from '../../core/spec/types';
 import type { CommandTable } from '../commands';
 import type { ActiveApi, AuthController, EnvironmentService, OperationTarget, RequestPanels, SpecRegistry } from '../contracts';
-import { detectRegion, REGION_LABELS } from '../environment/region';
+import { REGION_LABELS, type RegionSource } from '../environment/region';
+
+/** How a tooltip says where the region came from. */
+const REGION_SOURCE_WORDS: Record<RegionSource, string> = {
+  override: 'your telenor.auth.overrides setting',
+  'x-telenor': 'the spec’s x-telenor',
+  servers: 'the spec’s servers',
+  'token-url': 'the spec’s token URL',
+  'x-jwt': 'the spec’s X-JWT header',
+};
 import type { Log } from '../log';
 import { ENVIRONMENT_LABELS } from '../settings';
 import {
@@ -107,6 +116,8 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
         // Tooltips name where requests go: let VS Code resolve them again.
         this.refreshNow();
       }),
+      // Base URLs or an auth override changed: regions and "where requests go" may read differently.
+      deps.environments.onDidChangeTargets(() => this.refreshNow()),
       this.view.onDidChangeVisibility((e) => {
         if (e.visible) this.warmUp();
       }),
@@ -200,7 +211,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     const expanded = this.model.filtering ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(entry.api.title, expanded);
     item.id = node.id;
-    const region = detectRegion(entry.api);
+    const region = this.deps.environments.regionOf(entry.api);
     item.description = apiDescription(entry, region ? REGION_LABELS[region.region] : undefined);
     const errors = entry.problems.some((p) => p.severity === 'error');
     item.iconPath =
@@ -232,7 +243,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     const api = node.entry.api;
     if (!api) return apiTooltip(node.entry);
     const env = this.deps.environments.current;
-    const region = detectRegion(api);
+    const region = this.deps.environments.regionOf(api);
     const [auth, target] = await Promise.all([
       withTimeout(
         this.deps.auth.profileFor(api).then(
@@ -251,7 +262,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     ]);
     if (token.isCancellationRequested) return apiTooltip(node.entry);
     return apiTooltip(node.entry, {
-      ...(region ? { regionLabel: `${REGION_LABELS[region.region]} (from ${region.source})` } : {}),
+      ...(region ? { regionLabel: `${REGION_LABELS[region.region]} (from ${REGION_SOURCE_WORDS[region.source]})` } : {}),
       ...(auth ? { auth } : {}),
       ...(target ? { target } : {}),
       environmentLabel: ENVIRONMENT_LABELS[env],
