@@ -49,7 +49,12 @@ interface LiveHttpOptions {
   allowInsecureHttp?: boolean;
 }
 
-const WAITING_TITLE = 'Telenor: Waiting for you to approve access in the browser…';
+const WAITING_TITLE = 'Telenor: Waiting for you to approve access in the browser';
+/**
+ * Said under the title: Telenor's sign-in page shows some errors itself (codes 1, 8, 12, 15 and 21 never
+ * come back to the callback), and then only Cancel ends the wait before its timeout.
+ */
+const WAITING_HINT = 'If Telenor’s page shows an error instead, press Cancel.';
 
 /**
  * A loopback URL as the person's browser can reach it. Only the origin is mapped with `asExternalUri`
@@ -328,7 +333,8 @@ export class AuthControllerImpl implements AuthController, vscode.Disposable {
         title: browser ? WAITING_TITLE : `Telenor: Signing in to ${what} (${ENV_LABELS[environment]})…`,
         cancellable: true,
       },
-      async (_progress, cancel) => {
+      async (progress, cancel) => {
+        if (browser) progress.report({ message: WAITING_HINT });
         const controller = new AbortController();
         const onOuter = (): void => controller.abort();
         outer?.addEventListener('abort', onOuter, { once: true });
