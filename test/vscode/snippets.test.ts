@@ -67,23 +67,25 @@ describe('insert snippet (in host)', function () {
 
   const cases: Array<{ file: string; title: string; path: string; values?: unknown; marker: string; expect: RegExp[]; once?: string[]; target: string }> = [
     {
+      // The file's functions declare `response` already: the snippet's is `response2`.
       file: 'client.ts',
       title: 'Mobile Subscription Info API',
       path: '/corporate-accounts/v2/accounts/{accountId}',
       values: { path: { accountId: '48120000' } },
       marker: 'ACCOUNT_URL',
       target: 'js-fetch',
-      expect: [/^const response = await fetch\("http:\/\/127\.0\.0\.1:\d+\/corporate-accounts\/v2\/accounts\/48120000", \{$/m, /"Authorization": "Bearer <access_token>"/],
+      expect: [/^const response2 = await fetch\("http:\/\/127\.0\.0\.1:\d+\/corporate-accounts\/v2\/accounts\/48120000", \{$/m, /"Authorization": "Bearer <access_token>"/],
     },
     {
-      // Inside the function (the line opens a block), reusing the file's own undici import.
+      // Inside the function (the line opens a block), reusing the file's own undici import; the function's
+      // `const { body }` is there already, so the snippet's is `body2`.
       file: 'stores-undici.ts',
       title: 'Telenor Stores API',
       path: '/stores/{storeId}',
       values: { path: { storeId: '1001' } },
       marker: 'export async function storesIn',
       target: 'node-undici',
-      expect: [/^ {2}const \{ statusCode, body \} = await request\("http:\/\/127\.0\.0\.1:\d+\/telenor-stores\/v1\/stores\/1001", \{$/m],
+      expect: [/^ {2}const \{ statusCode, body: body2 \} = await request\("http:\/\/127\.0\.0\.1:\d+\/telenor-stores\/v1\/stores\/1001", \{$/m],
       once: ["from 'undici'"],
     },
     {
@@ -116,22 +118,30 @@ describe('insert snippet (in host)', function () {
       once: ['package ', 'import "net/http"'],
     },
     {
+      // Inside the method, which declares `HttpRequest request` itself.
       file: 'Agreements.java',
       title: 'Mobile Subscription Info API',
       path: '/corporate-agreements/v2/agreements',
       marker: 'public static String agreements',
       target: 'java-nethttp',
-      expect: [/^ {8}HttpRequest request = HttpRequest\.newBuilder\(\)$/m, /URI\.create\("http:\/\/127\.0\.0\.1:\d+\/corporate-agreements\/v2\/agreements"\)/],
+      expect: [/^ {8}HttpRequest request2 = HttpRequest\.newBuilder\(\)$/m, /\.send\(request2, HttpResponse\.BodyHandlers\.ofString\(\)\);$/m, /URI\.create\("http:\/\/127\.0\.0\.1:\d+\/corporate-agreements\/v2\/agreements"\)/],
       once: ['import java.net.URI;'],
     },
     {
+      // Inside the method, whose parameter is `client` and which declares `var response`.
       file: 'ProductOffers.cs',
       title: 'Fixed Network Product Catalog API',
       path: '/corporate/fixed-network/product-catalog/product-offers',
       values: { query: { category: 'TV' } },
       marker: 'response.EnsureSuccessStatusCode();',
       target: 'csharp-httpclient',
-      expect: [/^using System\.Threading\.Tasks;\nusing System\.Net\.Http\.Headers;$/m, /^ {8}var request = new HttpRequestMessage$/m, /product-offers\?category=TV/],
+      expect: [
+        /^using System\.Threading\.Tasks;\nusing System\.Net\.Http\.Headers;$/m,
+        /^ {8}var client2 = new HttpClient\(\);$/m,
+        /^ {8}var request = new HttpRequestMessage$/m,
+        /^ {8}using \(var response2 = await client2\.SendAsync\(request\)\)$/m,
+        /product-offers\?category=TV/,
+      ],
       once: ['using System.Net.Http.Headers;'],
     },
     {
@@ -208,6 +218,41 @@ describe('insert snippet (in host)', function () {
     await vscode.commands.executeCommand('telenor.insertSnippet', { apiId: api.id, operationId: op.id });
     // The spec's example value (1001) when it has one; the snippet stays a runnable call.
     assert.match(document.getText(), /\/telenor-stores\/v1\/stores\/(?:1001|<storeId>)"/);
+  });
+
+  it('gives a second snippet in the same file its own names, so TypeScript finds nothing declared twice', async function () {
+    this.timeout(120_000);
+    const { api, op } = await operation('Telenor Stores API', '/stores/{storeId}');
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export {};\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    for (let i = 0; i < 2; i++) {
+      await vscode.commands.executeCommand('telenor.insertSnippet', { apiId: api.id, operationId: op.id, values: { path: { storeId: '1001' } }, position: { line: document.lineCount, character: 0 } });
+      await vscode.commands.executeCommand('leaveSnippet');
+    }
+    const text = document.getText();
+    keep('twice.ts', text);
+    assert.equal(text.split('const response = await fetch(').length - 1, 1, text);
+    assert.equal(text.split('const response2 = await fetch(').length - 1, 1, text);
+    assert.match(text, /^console\.log\(response2\.status, await response2\.text\(\)\);$/m);
+
+    // A canary type error on a new last line: when TypeScript reports it, it has checked the whole text.
+    const canary = document.lineCount;
+    assert.ok(await editor.edit((b) => b.insert(document.positionAt(text.length), "\nconst canary: number = 'x';\n")));
+    const deadline = Date.now() + 60_000;
+    const arrived = (): vscode.Diagnostic[] | undefined => {
+      const all = vscode.languages.getDiagnostics(document.uri);
+      return all.some((d) => d.range.start.line >= canary) ? all : undefined;
+    };
+    let diagnostics = arrived();
+    while (diagnostics === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      diagnostics = arrived();
+    }
+    if (diagnostics === undefined) {
+      console.log('      (no TypeScript diagnostics within 60 s: the redeclaration check is skipped)');
+      return;
+    }
+    assert.deepEqual(diagnostics.filter((d) => /Cannot redeclare/.test(d.message)).map((d) => d.message), []);
   });
 
   it('opens a new document in the asked language when no editor is open', async () => {

@@ -18,6 +18,7 @@ import type { LazyModules } from '../lazy';
 import type { Log } from '../log';
 import { restClientSnippet } from './restClient';
 import { planImports } from './imports';
+import { avoidNameClashes } from './names';
 import { placeSnippet } from './placement';
 import { finishSnippet, snippetValues, type GivenValues } from './requestValues';
 import { REST_CLIENT_TARGET, targetForDocument, targetFromArgument, type InsertTargetId } from './targets';
@@ -178,7 +179,8 @@ export class SnippetInserter {
       editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: '' }));
     }
     const document = editor.document;
-    const plan = planImports(target, code.code, document.getText(), picked.operation);
+    const documentText = document.getText();
+    const plan = planImports(target, code.code, documentText, picked.operation);
     let at = args.position;
     if (plan.insert !== undefined) {
       const { line, character, text } = plan.insert;
@@ -188,7 +190,8 @@ export class SnippetInserter {
       if (at !== undefined && line <= at.line) at = { line: at.line + (text.match(/\n/g)?.length ?? 0), character: at.character };
     }
     let location: vscode.Position | undefined;
-    let body = plan.body;
+    // A second snippet in the file would declare `response` (C#'s `client`, Go's function…) again and not compile.
+    let body = documentText.trim() === '' ? plan.body : avoidNameClashes(target, plan.body, documentText, code.placeholders);
     if (at !== undefined) {
       const lines = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
       const placed = placeSnippet(lines, body, at, target === 'rest-client');
