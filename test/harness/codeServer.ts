@@ -181,7 +181,19 @@ export interface StartOptions {
   port?: number;
   /** How long to wait for /healthz. Default 90 s (the first start on a busy machine is slow). */
   readyTimeoutMs?: number;
+  /**
+   * Keep VS Code's workspace trust on (the default turns it off): with the trust settings of
+   * RESTRICTED_MODE_SETTINGS the workspace then opens in Restricted Mode.
+   */
+  workspaceTrust?: boolean;
 }
+
+/** Settings that open an untrusted workspace in Restricted Mode without the modal trust prompt. */
+export const RESTRICTED_MODE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+};
 
 export async function startCodeServer(install: CodeServerInstall, profile: Profile, options: StartOptions = {}): Promise<RunningCodeServer> {
   // 0 must become a real port here: we poll it, and code-server would not tell us which one it took.
@@ -196,7 +208,7 @@ export async function startCodeServer(install: CodeServerInstall, profile: Profi
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...dirArgs(profile),

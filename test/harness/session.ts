@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { allowDevPayload, launchBrowser, workbenchUrl, type Browser, type PayloadEntry } from './browser';
-import { createProfile, installVsix, removeScratch, startCodeServer, type Profile, type RunningCodeServer } from './codeServer';
+import { createProfile, installVsix, removeScratch, RESTRICTED_MODE_SETTINGS, startCodeServer, type Profile, type RunningCodeServer } from './codeServer';
 import { codeServerFor, ensureCodeServer, type CodeServerInstall } from './install';
 
 export interface SessionOptions {
@@ -26,6 +26,8 @@ export interface SessionOptions {
   /** Variables for code-server and so the extension host (in-host tests read these). */
   env?: Record<string, string> | ((made: { install: CodeServerInstall; profile: Profile }) => Record<string, string>);
   settings?: Record<string, unknown>;
+  /** Open the workspace untrusted, in Restricted Mode (trust can then be granted in the workbench). */
+  restricted?: boolean;
   workspaceFrom?: string;
   workspaceFiles?: Record<string, string>;
   /** Runs before the workbench loads: expose functions, add listeners. */
@@ -59,7 +61,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const profile = createProfile({
     root: options.root,
     label: options.label,
-    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.settings || options.restricted ? { settings: { ...(options.restricted ? RESTRICTED_MODE_SETTINGS : {}), ...options.settings } } : {}),
     ...(options.workspaceFrom ? { workspaceFrom: options.workspaceFrom } : {}),
     ...(options.workspaceFiles ? { workspaceFiles: options.workspaceFiles } : {}),
   });
@@ -76,7 +78,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   try {
     if (options.vsix) await installVsix(install, profile, options.vsix);
     const env = typeof options.env === 'function' ? options.env({ install, profile }) : options.env;
-    const server = await startCodeServer(install, profile, env ? { env } : {});
+    const trust = options.restricted ? { workspaceTrust: true } : {};
+    const server = await startCodeServer(install, profile, { ...trust, ...(env ? { env } : {}) });
     undo.push(() => server.stop());
     log(`code-server ${install.version} (VS Code ${install.vscodeVersion}) on ${server.url} after ${server.startMs} ms; logs in ${profile.runDir}`);
     const browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog, xdgDir: join(profile.scratch, 'chrome-xdg') });
@@ -99,7 +102,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       restart: async () => {
         await session.stop();
         const port = session.server.port;
-        session.server = await startCodeServer(install, profile, env ? { env, port } : { port });
+        session.server = await startCodeServer(install, profile, { ...trust, ...(env ? { env, port } : { port }) });
         undo.push(() => session.server.stop());
         log(`code-server restarted on ${session.server.url} after ${session.server.startMs} ms`);
         session.browser = await launchBrowser({ profileDir: profile.chromeProfile, logFile: profile.browserLog, xdgDir: join(profile.scratch, 'chrome-xdg') });

@@ -21,6 +21,8 @@ export interface WorkbenchOptions {
   /** Without a .vsix: the unpackaged extension to load (default: the repo root). */
   extensionPath?: string;
   settings?: Record<string, unknown>;
+  /** Open the workspace untrusted (Restricted Mode). */
+  restricted?: boolean;
   workspaceFiles?: Record<string, string>;
   env?: Record<string, string>;
 }
@@ -52,6 +54,7 @@ export class Workbench {
       workspaceFrom: join(root, 'test', 'fixtures', 'workspace'),
       ...(vsix ? { vsix } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.restricted ? { restricted: true } : {}),
       ...(options.workspaceFiles ? { workspaceFiles: options.workspaceFiles } : {}),
       ...(options.env ? { env: options.env } : {}),
     });

@@ -263,3 +263,41 @@ describe('Telenor APIs tree, nothing to list (UI)', function () {
     await wb.screenshot('sandbox-started');
   });
 });
+
+describe('Telenor APIs tree, Restricted Mode (UI)', function () {
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    // Two workspace spec files, a valid one (the fixture's) and a broken one, that a trusted workspace lists.
+    wb = await Workbench.open({ label: 'tree-restricted', restricted: true, workspaceFiles: { 'broken.openapi.yaml': BROKEN_SPEC } });
+  });
+
+  screenshotOnFailure(() => wb);
+
+  after(async function () {
+    await wb?.close();
+  });
+
+  it('reads no workspace spec until the folder is trusted, then lists them', async function () {
+    assert.ok(wb);
+    const w = wb;
+    // VS Code itself says the window is in Restricted Mode (so the rest of this test means something).
+    await w.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
+    await w.openViewContainer('Telenor APIs');
+    await w.treeItems(/^Telenor Stores API/).first().waitFor({ timeout: 60_000 });
+    const notice = w.treeItems(/Workspace specs are not read in Restricted Mode/).first();
+    await notice.waitFor({ timeout: 10_000 });
+    assert.equal(await w.treeItems(/^Partner Orders API/).count(), 0, 'the workspace spec is not listed');
+    assert.equal(await w.treeItems(/^broken\.openapi\.yaml/).count(), 0, 'nor the broken one');
+    await w.screenshot('restricted');
+
+    // The notice opens VS Code's trust editor; trusting the folder there brings the specs in, no reload.
+    await notice.click();
+    await w.page.getByRole('button', { name: /^Trust$/ }).first().click({ timeout: 30_000 });
+    await w.openViewContainer('Telenor APIs');
+    await w.treeItems(/^Partner Orders API/).first().waitFor({ timeout: 60_000 });
+    await w.treeItems(/^broken\.openapi\.yaml/).first().waitFor({ timeout: 30_000 });
+    assert.equal(await w.treeItems(/Workspace specs are not read in Restricted Mode/).count(), 0, 'the notice goes');
+    await w.screenshot('trusted');
+  });
+});

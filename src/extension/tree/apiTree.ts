@@ -154,6 +154,7 @@ export class ApiTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
           item.iconPath = new vscode.ThemeIcon('shield');
           item.tooltip = 'Trust this workspace to list its OpenAPI files (telenor.specs.include). Built-in and added specs work as they are.';
           item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+          item.accessibilityInformation = { label: `${node.label}. Activate to manage workspace trust.` };
         } else {
           item.iconPath = new vscode.ThemeIcon('loading~spin');
         }
