@@ -182,4 +182,83 @@ describe('snippets: renaming reads the code around a name', () => {
     assert.equal(avoidNameClashes('js-fetch', body, doc, [{ text: 'const body' }]), 'const response3 = await fetch("<access_token>");\nconst body = response3.status;');
     assert.equal(avoidNameClashes('js-fetch', body, doc, [{ text: '<access_token>' }]), 'const response3 = await fetch("<access_token>");\nconst body3 = response3.status;');
   });
+
+  describe('where the snippet goes decides which declarations count', () => {
+    const body = 'const response = await fetch(url);\nconsole.log(response.status);';
+    const renamed = 'const response2 = await fetch(url);\nconsole.log(response2.status);';
+    /** The document with `|` marking the insertion point, and the offset of that point. */
+    const at = (marked: string): [string, number] => [marked.replace('|', ''), marked.indexOf('|')];
+
+    it('JS: a name inside another function is no clash at the top level or in a sibling function', () => {
+      const file = [
+        'export async function listAccounts(token) {',
+        '  const response = await fetch(URL, { headers: { Authorization: token } });',
+        '  return response.json();',
+        '}',
+        '|',
+      ].join('\n');
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at(file))), body, 'top level');
+      const sibling = `${file.replace('|', '')}\nexport async function other() {\n  |\n}\n`;
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at(sibling))), body, 'a sibling function');
+      // Without a position (no cursor known) the whole file counts, as before.
+      assert.equal(avoidNameClashes('js-fetch', body, file.replace('|', '')), renamed);
+    });
+
+    it('JS: braces that are no block (destructuring, object literals) hide nothing; a TS return type is a header', () => {
+      const undici = 'const { statusCode, body } = await request(url);\nconsole.log(statusCode, await body.text());';
+      const file = 'export async function storesIn(city: string): Promise<unknown> {\n  |\n  const { body } = await request(u, { headers: { a: 1 } });\n  return body.json();\n}';
+      assert.equal(
+        avoidNameClashes('node-undici', undici, ...withAt(at(file))),
+        'const { statusCode, body: body2 } = await request(url);\nconsole.log(statusCode, await body2.text());',
+      );
+      const typed = 'export async function list(token: string): Promise<unknown> {\n  const response = await fetch(u);\n  return response.json();\n}\n|';
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at(typed))), body);
+      const arrow = 'const get = async (u) => {\n  const response = await fetch(u);\n};\n|';
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at(arrow))), body, 'an arrow function’s body');
+    });
+
+    it('JS: a name of the same block or an enclosing one clashes, also when declared after the point', () => {
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at('async function f() {\n  |\n  const response = 1;\n}'))), renamed, 'same block, later');
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at('const response = 1;\nasync function f() {\n  if (x) {\n    |\n  }\n}'))), renamed, 'top level, seen from a nested block');
+      assert.equal(avoidNameClashes('js-fetch', body, ...withAt(at('const response = 1;\n|'))), renamed, 'top level');
+    });
+
+    it('C#: a name in a block inside the same method clashes (CS0136); one in another method does not', () => {
+      const cs = 'var client = new HttpClient();\nvar response = await client.SendAsync(r);';
+      const file = [
+        'class A {',
+        '  async Task One() {',
+        '    using (var response = await c.SendAsync(r)) { }',
+        '    |',
+        '  }',
+        '  async Task Two(HttpClient client) {',
+        '    var response = 1;',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.equal(
+        avoidNameClashes('csharp-httpclient', cs, ...withAt(at(file))),
+        'var client = new HttpClient();\nvar response2 = await client.SendAsync(r);',
+        'response from the using block inside One; client is only Two’s parameter',
+      );
+    });
+
+    it('Java: an enclosing method’s parameter clashes; another method’s does not', () => {
+      const java = 'HttpRequest request = b();\nsend(request);';
+      const file = 'class A {\n  void one(HttpRequest request) throws IOException {\n    |\n  }\n  void two(HttpRequest other) {}\n}';
+      assert.equal(avoidNameClashes('java-nethttp', java, ...withAt(at(file))), 'HttpRequest request2 = b();\nsend(request2);');
+      const elsewhere = 'class A {\n  void one(HttpRequest request) throws IOException {\n  }\n  void two() {\n    |\n  }\n}';
+      assert.equal(avoidNameClashes('java-nethttp', java, ...withAt(at(elsewhere))), java);
+    });
+
+    it('Go: functions are top-level names wherever the snippet goes', () => {
+      const go = 'func getStore() {\n}';
+      assert.equal(avoidNameClashes('go', go, ...withAt(at('package main\n\nfunc getStore() {\n}\n\nfunc main() {\n  |\n}'))), 'func getStore2() {\n}');
+    });
+  });
 });
+
+/** `[documentText, placeholders, at]` for avoidNameClashes from `[documentText, at]`. */
+function withAt([text, offset]: [string, number]): [string, [], number] {
+  return [text, [], offset];
+}

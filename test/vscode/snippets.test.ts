@@ -67,14 +67,15 @@ describe('insert snippet (in host)', function () {
 
   const cases: Array<{ file: string; title: string; path: string; values?: unknown; marker: string; expect: RegExp[]; once?: string[]; target: string }> = [
     {
-      // The file's functions declare `response` already: the snippet's is `response2`.
+      // The file's functions declare `response`, but the snippet goes at the top level, where no `response`
+      // is in scope: it keeps its name (twice into one block is the test further down).
       file: 'client.ts',
       title: 'Mobile Subscription Info API',
       path: '/corporate-accounts/v2/accounts/{accountId}',
       values: { path: { accountId: '48120000' } },
       marker: 'ACCOUNT_URL',
       target: 'js-fetch',
-      expect: [/^const response2 = await fetch\("http:\/\/127\.0\.0\.1:\d+\/corporate-accounts\/v2\/accounts\/48120000", \{$/m, /"Authorization": "Bearer <access_token>"/],
+      expect: [/^const response = await fetch\("http:\/\/127\.0\.0\.1:\d+\/corporate-accounts\/v2\/accounts\/48120000", \{$/m, /"Authorization": "Bearer <access_token>"/],
     },
     {
       // Inside the function (the line opens a block), reusing the file's own undici import; the function's

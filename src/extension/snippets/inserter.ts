@@ -180,6 +180,8 @@ export class SnippetInserter {
     }
     const document = editor.document;
     const documentText = document.getText();
+    // Where the snippet goes, in documentText (before the imports edit below moves things).
+    const insertAt = document.offsetAt(args.position ? new vscode.Position(args.position.line, args.position.character) : editor.selection.active);
     const plan = planImports(target, code.code, documentText, picked.operation);
     let at = args.position;
     if (plan.insert !== undefined) {
@@ -191,7 +193,7 @@ export class SnippetInserter {
     }
     let location: vscode.Position | undefined;
     // A second snippet in the file would declare `response` (C#'s `client`, Go's function…) again and not compile.
-    let body = documentText.trim() === '' ? plan.body : avoidNameClashes(target, plan.body, documentText, code.placeholders);
+    let body = documentText.trim() === '' ? plan.body : avoidNameClashes(target, plan.body, documentText, code.placeholders, insertAt);
     if (at !== undefined) {
       const lines = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
       const placed = placeSnippet(lines, body, at, target === 'rest-client');

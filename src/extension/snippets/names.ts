@@ -2,14 +2,22 @@
  * A second snippet in the same file must not declare again what the file declares: `const response`
  * twice, C#'s `var client` twice or two Go functions named after the same operation do not compile. So the
  * names the snippet declares that the file declares too get a number (`response2`, then `response3`…),
- * in the snippet only. Detection is by small regexes over the whole file, not scope analysis: a name
- * renamed that did not strictly need it is harmless. Python, shell and .http files rebind freely. Pure: no vscode.
+ * in the snippet only. Detection is by small regexes, over the part of the file the compiler would hold
+ * against the snippet where it goes (see `inScope`), not a full scope analysis: a name renamed that did not
+ * strictly need it is harmless. Python, shell and .http files rebind freely. Pure: no vscode.
  */
 import type { InsertTargetId } from './targets';
 
 interface Language {
   /** Names a text declares, read from its code with strings and comments blanked out. */
   declared(code: string): string[];
+  /**
+   * Which `{…}` blocks count, seen from where the snippet goes: `enclosing` — only those around it (JS: a
+   * name in another block, even one inside this one, is no clash, shadowing is allowed); `method` — those
+   * and every block inside the innermost one around it (C# refuses a name a nested block of the same method
+   * declares, Java one an enclosing block does); `file` — all (Go: functions are top-level names).
+   */
+  scope: 'enclosing' | 'method' | 'file';
   /** JavaScript's `{ body }` (destructuring or object shorthand) must become `{ body: body2 }`. */
   shorthand: boolean;
   /** C#'s `f(body: x)`: a name before `:` in a call is the parameter's, not a variable. */
@@ -77,6 +85,7 @@ function typed(code: string): string[] {
 
 const JS: Language = {
   declared: (code) => [...all(code, /\b(?:const|let|var|function\s*\*?|class)\s+([A-Za-z_$][\w$]*)/g), ...destructured(code)],
+  scope: 'enclosing',
   shorthand: true,
   namedArguments: false,
 };
@@ -84,11 +93,74 @@ const JS: Language = {
 const LANGUAGES: Partial<Record<InsertTargetId, Language>> = {
   'js-fetch': JS,
   'node-undici': JS,
-  'csharp-httpclient': { declared: (code) => [...all(code, /\bvar\s+([A-Za-z_]\w*)/g), ...typed(code)], shorthand: false, namedArguments: true },
-  'java-nethttp': { declared: typed, shorthand: false, namedArguments: false },
+  'csharp-httpclient': { declared: (code) => [...all(code, /\bvar\s+([A-Za-z_]\w*)/g), ...typed(code)], scope: 'method', shorthand: false, namedArguments: true },
+  'java-nethttp': { declared: typed, scope: 'method', shorthand: false, namedArguments: false },
   // Only the function: the snippet's variables are its own function's.
-  go: { declared: (code) => all(code, /^func\s+([A-Za-z_]\w*)\s*[([]/gm), shorthand: false, namedArguments: false },
+  go: { declared: (code) => all(code, /^func\s+([A-Za-z_]\w*)\s*[([]/gm), scope: 'file', shorthand: false, namedArguments: false },
 };
+
+/** `code` with each `[from, to)` range's characters but line breaks turned to spaces; one pass (ranges ascending, disjoint). */
+function blank(code: string, ranges: ReadonlyArray<[number, number]>): string {
+  let out = '';
+  let last = 0;
+  for (const [from, to] of ranges) {
+    out += code.slice(last, from) + code.slice(from, to).replace(/[^\n]/g, ' ');
+    last = to;
+  }
+  return out + code.slice(last);
+}
+
+/**
+ * What stands before a `{` that opens a code block (not an object literal, a destructuring pattern or a
+ * class body, whose names are not locals): `)` of a function, method, `if`, `for`, `catch`… header —
+ * perhaps with a TypeScript return type or Java's `throws` after it — or `=>`, `else`, `try`, `finally`, `do`.
+ * Group 1 is the `)` when there is one.
+ */
+const BLOCK_HEADER = /(?:(\))\s*(?::\s*[^{};=()]{1,200}?)?\s*(?:throws\s+[\w.,\s]+?)?|=>|\b(?:else|try|finally|do))\s*$/;
+
+/**
+ * `code` (strings and comments already blanked) with the code blocks that do not count from `at` blanked,
+ * with the parameter list of a block's header (`(HttpClient client) {`), which belongs to that block. A block
+ * still open at the end (the person is typing) runs to the end.
+ */
+export function inScope(code: string, at: number, scope: Language['scope']): string {
+  if (scope === 'file') return code;
+  const blocks: Array<[number, number]> = [];
+  const open: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] === '{') open.push(i);
+    else if (code[i] === '}' && open.length > 0) blocks.push([open.pop() as number, i]);
+  }
+  for (const start of open) blocks.push([start, code.length]);
+  blocks.sort((a, b) => a[0] - b[0]);
+  const around = (b: [number, number]): boolean => b[0] < at && at <= b[1];
+  const innermost = blocks.filter(around).pop();
+  const inside = (b: [number, number]): boolean => (innermost === undefined ? true : innermost[0] < b[0] && b[1] <= innermost[1]);
+  // Ranges to blank, collected first: blanking as we go would copy the whole file once per block.
+  const ranges: Array<[number, number]> = [];
+  let blankedTo = -1;
+  for (const b of blocks) {
+    if (b[0] < blankedTo || around(b) || (scope === 'method' && inside(b))) continue;
+    const from = Math.max(0, b[0] - 300);
+    const header = BLOCK_HEADER.exec(code.slice(from, b[0]));
+    // An object literal or pattern stays (its own code blocks, if any, are visited next).
+    if (header === null) continue;
+    blankedTo = b[1];
+    let params: [number, number] | undefined;
+    if (header[1] !== undefined) {
+      const close = from + header.index;
+      let depth = 0;
+      for (let i = close; i >= 0 && params === undefined; i--) {
+        if (code[i] === ')') depth++;
+        else if (code[i] === '(' && --depth === 0) params = [i + 1, close];
+      }
+    }
+    // After the ranges already taken (a header's parameters never reach back into a blanked block).
+    if (params && params[0] >= (ranges[ranges.length - 1]?.[1] ?? 0)) ranges.push(params);
+    ranges.push([b[0] + 1, b[1]]);
+  }
+  return blank(code, ranges);
+}
 
 /** The first character before `at` that is not white space, with the one before it (`..` of a spread). */
 function before(text: string, at: number): string {
@@ -151,13 +223,22 @@ function keepsPlaceholders(was: string, now: string, renamedAt: readonly number[
 
 /**
  * The snippet `body` with each name it declares that `documentText` declares too renamed to the first of
- * `name2`, `name3`… that is no word of the document or the snippet. A rename that would change where a
- * tab-stop placeholder's text occurs (the inserter finds placeholders by their text) is left out.
+ * `name2`, `name3`… that is no word of the document or the snippet. With `at` (the offset in `documentText`
+ * where the snippet goes) only declarations in scope there count (`inScope`); without it, the whole file.
+ * A rename that would change where a tab-stop placeholder's text occurs (the inserter finds placeholders by
+ * their text) is left out.
  */
-export function avoidNameClashes(target: InsertTargetId, body: string, documentText: string, placeholders: ReadonlyArray<{ text: string }> = []): string {
+export function avoidNameClashes(
+  target: InsertTargetId,
+  body: string,
+  documentText: string,
+  placeholders: ReadonlyArray<{ text: string }> = [],
+  at?: number,
+): string {
   const language = LANGUAGES[target];
   if (language === undefined) return body;
-  const taken = new Set(language.declared(codeOnly(documentText)));
+  const code = codeOnly(documentText);
+  const taken = new Set(language.declared(at === undefined ? code : inScope(code, at, language.scope)));
   const clashing = [...new Set(language.declared(codeOnly(body)))].filter((name) => taken.has(name));
   if (clashing.length === 0) return body;
   const words = new Set([...documentText.matchAll(/\w+/g), ...body.matchAll(/\w+/g)].map((m) => m[0]));
