@@ -127,8 +127,45 @@ describe('snippets: a second snippet does not redeclare the first one’s names'
     assert.match(third, /^\tbody, _ := io\.ReadAll\(res\.Body\)$/m);
   });
 
+  it('kotlin-okhttp: client, request and response; .url() and the string body stay', async () => {
+    const [first, second] = (await threeTimes('kotlin-okhttp', 'fun main() {}\n')) as [string, string, string];
+    assert.equal(
+      second,
+      edited(
+        first,
+        ['val client = OkHttpClient()', 'val client2 = OkHttpClient()'],
+        ['val mediaType = MediaType.parse(', 'val mediaType2 = MediaType.parse('],
+        ['val body = RequestBody.create(mediaType, ', 'val body2 = RequestBody.create(mediaType2, '],
+        ['val request = Request.Builder()', 'val request2 = Request.Builder()'],
+        ['.post(body)', '.post(body2)'],
+        ['val response = client.newCall(request).execute()', 'val response2 = client2.newCall(request2).execute()'],
+      ),
+    );
+  });
+
+  it('swift: parameters, postData, url, request and the tuple’s data; argument labels and properties stay', async () => {
+    const [first, second] = (await threeTimes('swift', 'import Foundation\n')) as [string, string, string];
+    assert.equal(
+      second,
+      edited(
+        first,
+        ['let parameters = [', 'let parameters2 = ['],
+        ['let postData = try JSONSerialization.data(withJSONObject: parameters, ', 'let postData2 = try JSONSerialization.data(withJSONObject: parameters2, '],
+        ['let url = URL(string: ', 'let url2 = URL(string: '],
+        ['var request = URLRequest(url: url)', 'var request2 = URLRequest(url: url2)'],
+        ['request.httpMethod = ', 'request2.httpMethod = '],
+        ['request.timeoutInterval = ', 'request2.timeoutInterval = '],
+        ['request.allHTTPHeaderFields = ', 'request2.allHTTPHeaderFields = '],
+        ['request.httpBody = postData', 'request2.httpBody = postData2'],
+        ['let (data, _) = try await URLSession.shared.data(for: request)', 'let (data2, _) = try await URLSession.shared.data(for: request2)'],
+        ['print(String(decoding: data, as: ', 'print(String(decoding: data2, as: '],
+      ),
+      'labels (url:, withJSONObject:, for:, decoding:) and the dictionary’s string keys stay',
+    );
+  });
+
   it('leaves the snippet byte for byte when nothing clashes, or the file only mentions the names', async () => {
-    for (const target of ['js-fetch', 'node-undici', 'csharp-httpclient', 'java-nethttp', 'go'] as const) {
+    for (const target of ['js-fetch', 'node-undici', 'csharp-httpclient', 'java-nethttp', 'go', 'kotlin-okhttp', 'swift'] as const) {
       const doc = "// const response = old; var client = x; func getStore() {}\nfoo.response = 1; bar({ body: 2 }); s = 'let body = 3';\n";
       const { body, placeholders } = await generated(target, doc);
       assert.equal(avoidNameClashes(target, body, doc, placeholders), body, target);

@@ -4,7 +4,7 @@
  * names the snippet declares that the file declares too get a number (`response2`, then `response3`…),
  * in the snippet only. Detection is by small regexes, over the part of the file the compiler would hold
  * against the snippet where it goes (see `inScope`), not a full scope analysis: a name renamed that did not
- * strictly need it is harmless. Python, shell and .http files rebind freely. Pure: no vscode.
+ * strictly need it is harmless. Python, PHP, Ruby, PowerShell, shell and .http files rebind freely. Pure: no vscode.
  */
 import type { InsertTargetId } from './targets';
 
@@ -95,6 +95,19 @@ const LANGUAGES: Partial<Record<InsertTargetId, Language>> = {
   'node-undici': JS,
   'csharp-httpclient': { declared: (code) => [...all(code, /\bvar\s+([A-Za-z_]\w*)/g), ...typed(code)], scope: 'method', shorthand: false, namedArguments: true },
   'java-nethttp': { declared: typed, scope: 'method', shorthand: false, namedArguments: false },
+  // Kotlin and Swift refuse a second `val`/`let` of a name in one scope and allow shadowing in a nested one.
+  'kotlin-okhttp': { declared: (code) => all(code, /\b(?:val|var|fun)\s+([A-Za-z_]\w*)/g), scope: 'enclosing', shorthand: false, namedArguments: false },
+  // Swift's argument labels (`URLRequest(url: u)`) are written like C#'s named arguments.
+  swift: {
+    declared: (code) => [
+      ...all(code, /\b(?:let|var|func)\s+([A-Za-z_]\w*)/g),
+      // A tuple's names; `_` is the wildcard, no name.
+      ...all(code, /\b(?:let|var)\s*\(([^()]*)\)/g).flatMap((names) => all(names, /([A-Za-z_]\w*)/g).filter((n) => n !== '_')),
+    ],
+    scope: 'enclosing',
+    shorthand: false,
+    namedArguments: true,
+  },
   // Only the function: the snippet's variables are its own function's.
   go: { declared: (code) => all(code, /^func\s+([A-Za-z_]\w*)\s*[([]/gm), scope: 'file', shorthand: false, namedArguments: false },
 };
