@@ -248,9 +248,10 @@ describe('snippets: placement', () => {
     assert.equal(placeSnippet(sibling, 'x', { line: 1, character: 0 }, false).text, '    x\n');
   });
 
-  it('appends past the end with a newline in between, and breaks a line when asked mid-line', () => {
-    assert.deepEqual(placeSnippet(['a', 'b'], 'x', { line: 9, character: 0 }, false), { line: 1, character: 1, text: '\nx' });
-    assert.deepEqual(placeSnippet(['a', ''], 'x', { line: 9, character: 0 }, false), { line: 1, character: 0, text: 'x\n' });
+  it('appends past the end after one blank line, and breaks a line when asked mid-line', () => {
+    assert.deepEqual(placeSnippet(['a', 'b'], 'x', { line: 9, character: 0 }, false), { line: 1, character: 1, text: '\n\nx' });
+    assert.deepEqual(placeSnippet(['a', ''], 'x', { line: 9, character: 0 }, false), { line: 1, character: 0, text: '\nx\n' });
+    assert.deepEqual(placeSnippet(['a', '', ''], 'x', { line: 9, character: 0 }, false), { line: 2, character: 0, text: 'x\n' }, 'a blank line there already');
     assert.deepEqual(placeSnippet(['  foo(bar)'], 'x', { line: 0, character: 5 }, false), { line: 0, character: 5, text: '\n  x\n' });
   });
 

@@ -47,7 +47,8 @@ export function placeSnippet(lines: readonly string[], code: string, at: { line:
     }
     return append(lines, body, true);
   }
-  if (at.line >= lines.length) return append(lines, body, false);
+  // After the file's last code, a blank line keeps the snippet apart (as between two requests of a .http file).
+  if (at.line >= lines.length) return append(lines, body, true);
   if (at.character > 0) {
     // Mid-line: the code starts on a line of its own.
     return { line: at.line, character: Math.min(at.character, (lines[at.line] ?? '').length), text: `\n${indent(body, indentOf(lines[at.line]))}` };
