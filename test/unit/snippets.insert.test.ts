@@ -238,6 +238,21 @@ describe('snippets: imports move to the file’s import section', () => {
     const bare = 'class A {}\n';
     assert.equal(apply(bare, planImports('java-nethttp', 'HttpRequest r;', bare, op)), 'import java.net.URI;\nimport java.net.http.HttpClient;\nimport java.net.http.HttpRequest;\nimport java.net.http.HttpResponse;\nclass A {}\n');
   });
+
+  it('Swift: import Foundation goes to the top once; PHP: never a second <?php, the autoloader once after the requires', () => {
+    const swift = 'import Foundation\n\nlet url = URL(string: "x")!';
+    const swiftDoc = 'import UIKit\n\nfunc f() {\n}\n';
+    const swiftPlan = planImports('swift', swift, swiftDoc, op);
+    assert.equal(swiftPlan.body, 'let url = URL(string: "x")!');
+    assert.equal(apply(swiftDoc, swiftPlan), 'import UIKit\nimport Foundation\n\nfunc f() {\n}\n');
+    assert.deepEqual(planImports('swift', swift, 'import  Foundation\nlet a = 1\n', op), { body: 'let url = URL(string: "x")!' });
+    const php = "<?php\nrequire_once('vendor/autoload.php');\n\n$client = new \\GuzzleHttp\\Client();";
+    const phpDoc = "<?php\nnamespace App;\n\nuse Foo\\Bar;\n\nfunction f() {}\n";
+    const phpPlan = planImports('php-guzzle', php, phpDoc, op);
+    assert.equal(phpPlan.body, '$client = new \\GuzzleHttp\\Client();');
+    assert.equal(apply(phpDoc, phpPlan), "<?php\nnamespace App;\n\nuse Foo\\Bar;\nrequire_once('vendor/autoload.php');\n\nfunction f() {}\n");
+    assert.deepEqual(planImports('php-guzzle', php, "<?php\nrequire __DIR__ . '/vendor/autoload.php';\nf();\n", op), { body: '$client = new \\GuzzleHttp\\Client();' }, 'autoloaded already');
+  });
 });
 
 describe('snippets: placement', () => {

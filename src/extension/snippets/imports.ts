@@ -60,6 +60,11 @@ function afterLast(lines: readonly string[], pattern: RegExp, fallback: number):
   return last >= 0 ? last + 1 : fallback;
 }
 
+/** The text has `spec` as a line of its own (any run of spaces inside it matching any other), after `indent`. */
+function hasLine(text: string, spec: string, indent: string): boolean {
+  return new RegExp(`^${indent}${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}\\s*$`, 'm').test(text);
+}
+
 /** Line after a shebang (and, for Python, after a one-line module docstring). */
 function topOfFile(lines: readonly string[], docstring: boolean): number {
   let line = lines[0]?.startsWith('#!') ? 1 : 0;
@@ -87,7 +92,7 @@ const JS: Style = {
 
 const PYTHON: Style = {
   split: (code) => leading(code, /^(?:import\s+[\w.]+|from\s+[\w.]+\s+import\s+.+)\s*$/),
-  has: (text, spec) => new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}\\s*$`, 'm').test(text),
+  has: (text, spec) => hasLine(text, spec, ''),
   place: (lines, missing) => ({
     line: afterStatements(lines, /^(?:import|from)\s+[\w.]+/, /^[^(]*$|\)/, /\)/, topOfFile(lines, true)),
     text: missing.map((m) => `${m}\n`).join(''),
@@ -132,6 +137,26 @@ const GO: Style = {
   },
 };
 
+/** Swift: `import Foundation` is valid only at the file's top level, not inside the function being edited. */
+const SWIFT: Style = {
+  split: (code) => leading(code, /^import\s+[\w.]+\s*$/),
+  has: (text, spec) => hasLine(text, spec, '\\s*'),
+  place: (lines, missing) => ({ line: afterLast(lines, /^\s*import\s/, topOfFile(lines, false)), text: missing.map((m) => `${m}\n`).join('') }),
+};
+
+/**
+ * PHP: a second `<?php` in the middle of a file is a parse error, so it never moves (a file with code has one);
+ * the Composer autoloader joins the file's own `require`s, once.
+ */
+const PHP: Style = {
+  split: (code) => leading(code, /^(?:<\?php|require(?:_once)?\s*\(?\s*['"][^'"]+['"]\s*\)?\s*;)\s*$/),
+  has: (text, spec) => spec === '<?php' || text.includes(/['"]([^'"]+)['"]/.exec(spec)?.[1] ?? spec),
+  place: (lines, missing) => ({
+    line: afterLast(lines, /^\s*(?:require|include)(?:_once)?\b/, afterLast(lines, /^\s*(?:namespace|use)\s/, afterLast(lines, /^<\?php\b/, 0))),
+    text: missing.map((m) => `${m}\n`).join(''),
+  }),
+};
+
 const STYLES: Partial<Record<InsertTargetId, Style>> = {
   'node-undici': JS,
   'js-fetch': JS,
@@ -139,6 +164,8 @@ const STYLES: Partial<Record<InsertTargetId, Style>> = {
   'csharp-httpclient': CSHARP,
   'java-nethttp': JAVA,
   go: GO,
+  swift: SWIFT,
+  'php-guzzle': PHP,
 };
 
 /** A Go function name from the operation: `getAccount`, else `get_corporate_accounts…` in camel case. */
