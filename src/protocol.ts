@@ -92,8 +92,8 @@ export type AuthView =
     };
 
 /** Buttons an error or a banner can offer; the host runs the matching command. */
-export type PanelAction = 'setCredentials' | 'signIn' | 'fixServer' | 'openSettings' | 'showLog' | 'retry';
-export const PANEL_ACTIONS: readonly PanelAction[] = ['setCredentials', 'signIn', 'fixServer', 'openSettings', 'showLog', 'retry'];
+export type PanelAction = 'useDemoCredentials' | 'setCredentials' | 'signIn' | 'fixServer' | 'openSettings' | 'showLog' | 'retry';
+export const PANEL_ACTIONS: readonly PanelAction[] = ['useDemoCredentials', 'setCredentials', 'signIn', 'fixServer', 'openSettings', 'showLog', 'retry'];
 
 export interface FieldIssue {
   in: ParameterLocation | 'body';

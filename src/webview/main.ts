@@ -52,6 +52,7 @@ const LOCATIONS: ReadonlyArray<{ in: ParameterLocation; title: string }> = [
 ];
 
 const ACTION_LABELS: Record<PanelAction, string> = {
+  useDemoCredentials: 'Use demo credentials and send',
   setCredentials: 'Set credentials…',
   signIn: 'Sign in',
   fixServer: 'Configure server…',

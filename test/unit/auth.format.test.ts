@@ -147,7 +147,9 @@ describe('auth surfaces (pure)', () => {
 
   describe('sign-in errors', () => {
     it('offers "Set Credentials" for missing credentials and for the codes that mean they are wrong', () => {
-      assert.deepEqual(signInErrorView(new TelenorError('credentials-missing', 'No Norway client id…', { hint: 'Run “Telenor: Set Credentials”.' })).actions, ['Set Credentials']);
+      const missing = new TelenorError('credentials-missing', 'No Norway client id…', { hint: 'Run “Telenor: Set Credentials”.' });
+      assert.deepEqual(signInErrorView(missing, { environment: 'test' }).actions, ['Set Credentials']);
+      assert.deepEqual(signInErrorView(missing, { environment: 'sandbox' }).actions, ['Use Demo Credentials', 'Set Credentials'], 'the sandbox’s demo set first');
       const wrong = new TokenEndpointError(
         'Telenor Norway’s token endpoint answered HTTP 401: Error code 20 - Invalid resource owner credentials.',
         { httpStatus: 401, code: 20, oauthError: 'invalid_grant', seedText: 'Error code 20 - Invalid resource owner credentials', explanation: '' },

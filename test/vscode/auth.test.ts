@@ -234,7 +234,7 @@ describe('auth (in-host)', function () {
       }
     });
 
-    it('missing credentials: says which ones and offers "Set Credentials"; clearing forgets the token', async () => {
+    it('missing credentials: says which ones and offers the sandbox’s demo set and "Set Credentials"; clearing forgets the token', async () => {
       const title = 'Mobile Subscriptions Administration API';
       const jwt = await s.credentials.read({ environment: 'sandbox', region: 'se', kind: 'jwt' });
       assert.ok(jwt);
@@ -246,7 +246,8 @@ describe('auth (in-host)', function () {
         const result = await vscode.commands.executeCommand<SignInResult>('telenor.signIn', { apiId: api(title).id, environment: 'sandbox' });
         assert.equal(result.error?.kind, 'credentials-missing');
         assert.match(result.error?.message ?? '', /Sweden X-JWT credentials/);
-        assert.deepEqual(result.error?.actions, ['Set Credentials']);
+        assert.deepEqual(result.error?.actions, ['Use Demo Credentials', 'Set Credentials']);
+        assert.match(result.error?.message ?? '', /Use Sandbox Demo Credentials/);
       } finally {
         await s.credentials.set({ environment: 'sandbox', region: 'se', kind: 'jwt' }, jwt);
       }

@@ -411,16 +411,24 @@ describe('request panel (in-host)', function () {
     assert.ok(s.panels.history.list(panel(store).key).length > 0, 'other operations keep theirs');
   });
 
-  it('says "Set credentials" when none are stored', async () => {
+  it('offers the sandbox’s demo credentials (then sends) and "Set credentials" when none are stored', async () => {
     await s.auth.signOut(stores, 'sandbox');
     await vscode.commands.executeCommand('telenor.clearCredentials', { environment: 'sandbox', confirmed: true });
+    let stored = false;
     try {
       const error = failed(await send({ ...store, values: { path: { storeId: '1001' } } }));
       assert.equal(error.kind, 'credentials-missing', `${error.kind}: ${error.message}`);
-      assert.ok(error.actions.includes('setCredentials'));
+      assert.deepEqual(error.actions.slice(0, 2), ['useDemoCredentials', 'setCredentials']);
+      assert.match(error.hint, /Use Sandbox Demo Credentials/);
       assert.equal((await panel(store).collectForm()).path['storeId'], '1001', 'inputs kept');
+      // The button: the demo set is stored, and the send the person asked for goes out with the kept input.
+      await panel(store).runAction('useDemoCredentials');
+      stored = (await s.credentials.read({ environment: 'sandbox', region: 'no', kind: 'client' })) !== undefined;
+      assert.ok(stored, 'the demo set is stored');
+      const last = panel(store).lastOutcome;
+      assert.ok(last?.ok && last.response.status === 200, `sent after storing: ${JSON.stringify(last).slice(0, 200)}`);
     } finally {
-      await vscode.commands.executeCommand('telenor.useSandboxCredentials');
+      if (!stored) await vscode.commands.executeCommand('telenor.useSandboxCredentials');
     }
     ok(await send({ ...store, values: { path: { storeId: '1001' } } }));
   });

@@ -83,7 +83,13 @@ export function missingCredentials(kind: CredentialKind, profile: AuthProfile, e
   return new TelenorError(
     'credentials-missing',
     `No ${credentialKindLabel(kind, regionOf(profile.grant))} stored for ${ENVIRONMENT_NAMES[environment]} (needed by “${profile.label}”).`,
-    { hint: `Run “Telenor: Set Credentials” and enter them for ${ENVIRONMENT_NAMES[environment]}.` },
+    {
+      // The sandbox has demo credentials of every kind: one step, nothing to type.
+      hint:
+        environment === 'sandbox'
+          ? 'Use the sandbox’s demo credentials (“Telenor: Use Sandbox Demo Credentials”, one step), or enter your own with “Telenor: Set Credentials”.'
+          : `Run “Telenor: Set Credentials” and enter them for ${ENVIRONMENT_NAMES[environment]}.`,
+    },
   );
 }
 

@@ -67,7 +67,7 @@ export class AuthCommands implements vscode.Disposable {
     try {
       await this.deps.auth.signIn(api, environment);
     } catch (e) {
-      const view = signInErrorView(e, this.deps.auth.callbackUri ? { callbackUri: this.deps.auth.callbackUri } : {});
+      const view = signInErrorView(e, { environment, ...(this.deps.auth.callbackUri ? { callbackUri: this.deps.auth.callbackUri } : {}) });
       if (view.silent) return { signedIn: false, apiTitle: api.title, environment };
       this.deps.log.error(`Sign-in to “${api.title}” (${ENV_LABELS[environment]}) failed:`, e);
       void this.offerFixes(view.message, view.actions, api, environment);
@@ -83,6 +83,10 @@ export class AuthCommands implements vscode.Disposable {
   private async offerFixes(message: string, actions: FixAction[], api: ApiSummary, environment: EnvironmentId): Promise<void> {
     const answer = await vscode.window.showErrorMessage(message, ...actions);
     switch (answer) {
+      case 'Use Demo Credentials':
+        await vscode.commands.executeCommand('telenor.useSandboxCredentials');
+        await vscode.commands.executeCommand('telenor.signIn', { apiId: api.id, environment });
+        return;
       case 'Set Credentials': {
         const region = guessRegion(api);
         await vscode.commands.executeCommand('telenor.setCredentials', { environment, ...(region ? { region } : {}) });

@@ -5,6 +5,7 @@
  */
 
 export type FixAction =
+  | 'Use Demo Credentials'
   | 'Set Credentials'
   | 'Try Again'
   | 'Copy Callback URL'
@@ -34,7 +35,7 @@ interface ErrorLike {
 /** Telenor codes that mean "the stored client id/secret or machine user is wrong" (seeds 001, 004). */
 const CREDENTIAL_CODES = new Set([1, 6, 20, 22, 23]);
 
-export function signInErrorView(e: unknown, context: { callbackUri?: string } = {}): ErrorView {
+export function signInErrorView(e: unknown, context: { callbackUri?: string; environment?: string } = {}): ErrorView {
   const err: ErrorLike = typeof e === 'object' && e !== null ? (e as ErrorLike) : {};
   const telenor = err.isTelenorError === true;
   const text = telenor
@@ -48,7 +49,7 @@ export function signInErrorView(e: unknown, context: { callbackUri?: string } = 
     case 'cancelled':
       return { message: text, actions: [], silent: true };
     case 'credentials-missing':
-      return view(['Set Credentials']);
+      return view(context.environment === 'sandbox' ? ['Use Demo Credentials', 'Set Credentials'] : ['Set Credentials']);
     case 'consent-denied':
       return view(['Try Again']);
     case 'callback':

@@ -433,7 +433,9 @@ export class RequestPanel implements vscode.Disposable {
       await this.record(form, prepared.method, prepared.url, started, { status: result.status, durationMs: result.timings.totalMs });
       return outcome;
     } catch (e) {
-      const error = errorView(e, deps.redactor);
+      // In the sandbox, missing credentials are one click away: its demo set.
+      const demo = (environment ?? deps.environments.current) === 'sandbox' && isTelenorError(e) && e.kind === 'credentials-missing';
+      const error = errorView(e, deps.redactor, demo ? ['useDemoCredentials'] : []);
       if (error.kind === 'cancelled') {
         deps.log.info(`${op.method.toUpperCase()} ${withoutSecretQuery(url, apiKeyNames(api))} cancelled`);
       } else {
@@ -599,6 +601,12 @@ export class RequestPanel implements vscode.Disposable {
     const environment = deps.environments.current;
     const target = { apiId: this.apiId, operationId: this.operationId, environment };
     switch (action) {
+      case 'useDemoCredentials':
+        // Stored, then the send the person asked for (the store command reports its own failure).
+        if (((await vscode.commands.executeCommand<unknown[] | undefined>('telenor.useSandboxCredentials')) ?? []).length > 0) {
+          await this.sendFromHost(await this.collectForm());
+        }
+        return;
       case 'setCredentials':
         await vscode.commands.executeCommand('telenor.setCredentials', target);
         return;
