@@ -84,7 +84,7 @@ export class AuthCommands implements vscode.Disposable {
     const answer = await vscode.window.showErrorMessage(message, ...actions);
     switch (answer) {
       case 'Use Demo Credentials':
-        await vscode.commands.executeCommand('telenor.useSandboxCredentials');
+        await vscode.commands.executeCommand('telenor.useSandboxCredentials', { offerSignIn: false });
         await vscode.commands.executeCommand('telenor.signIn', { apiId: api.id, environment });
         return;
       case 'Set Credentials': {

@@ -89,7 +89,7 @@ export class CredentialCommands implements vscode.Disposable {
   commands(): CommandTable {
     return {
       'telenor.setCredentials': (args) => this.setCredentials(readArgs(args)),
-      'telenor.useSandboxCredentials': () => this.useSandboxCredentials(),
+      'telenor.useSandboxCredentials': (arg?: unknown) => this.useSandboxCredentials(arg),
       'telenor.clearCredentials': (args) => this.clearCredentials(readArgs(args)),
     };
   }
@@ -251,7 +251,9 @@ export class CredentialCommands implements vscode.Disposable {
    * The sandbox's demo apps in one step: the sandbox publishes its `DemoCredentials` at `GET /` (JSON), so
    * this works for the embedded sandbox and for one started with `npm run sandbox` alike.
    */
-  async useSandboxCredentials(): Promise<CredentialSlot[]> {
+  /** `{ offerSignIn: false }` when the caller signs in right after (the panel's and the sign-in error's button). */
+  async useSandboxCredentials(arg?: unknown): Promise<CredentialSlot[]> {
+    const offerSignIn = (arg as { offerSignIn?: unknown } | undefined)?.offerSignIn !== false;
     const slots = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Telenor: Getting the sandbox’s demo credentials…', cancellable: true },
       async (_progress, token) => {
@@ -290,10 +292,9 @@ export class CredentialCommands implements vscode.Disposable {
         return demo.map((d) => d.slot);
       },
     );
-    void this.confirmStored(
-      'Stored the sandbox demo credentials for the Sandbox environment in SecretStorage: Sweden consumer key and X-JWT user, Norway client and machine user.',
-      { environment: 'sandbox' },
-    );
+    const stored = 'Stored the sandbox demo credentials for the Sandbox environment in SecretStorage: Sweden consumer key and X-JWT user, Norway client and machine user.';
+    if (offerSignIn) void this.confirmStored(stored, { environment: 'sandbox' });
+    else void vscode.window.showInformationMessage(stored);
     return slots;
   }
 

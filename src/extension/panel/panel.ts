@@ -603,7 +603,7 @@ export class RequestPanel implements vscode.Disposable {
     switch (action) {
       case 'useDemoCredentials':
         // Stored, then the send the person asked for (the store command reports its own failure).
-        if (((await vscode.commands.executeCommand<unknown[] | undefined>('telenor.useSandboxCredentials')) ?? []).length > 0) {
+        if (((await vscode.commands.executeCommand<unknown[] | undefined>('telenor.useSandboxCredentials', { offerSignIn: false })) ?? []).length > 0) {
           await this.sendFromHost(await this.collectForm());
         }
         return;
