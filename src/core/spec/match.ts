@@ -3,7 +3,15 @@
  * features: `/v2/accounts/123?x=1` or `https://api.telenor.no/corporate-accounts/v2/accounts` against
  * `/v2/accounts/{id}`. Pure and cheap (no caches): a hover asks once per position.
  */
-import type { ApiIndex, HttpMethod, OperationInfo } from './types';
+import type { ApiIndex, ApiSummary, HttpMethod, OperationInfo, ServerInfo } from './types';
+
+/**
+ * The servers an operation's requests use: its own (operation- or path-level, OpenAPI 3) when it declares
+ * any, else the document's. Where a request goes and which URLs a hover recognises both follow this.
+ */
+export function effectiveServers(api: Pick<ApiSummary, 'servers'>, operation?: Pick<OperationInfo, 'servers'>): readonly ServerInfo[] {
+  return operation?.servers && operation.servers.length > 0 ? operation.servers : api.servers;
+}
 
 export interface UrlMatch {
   operation: OperationInfo;
@@ -107,8 +115,7 @@ export function findOperationsForUrl(index: ApiIndex, urlOrPath: string, method?
   const best = new Map<string, Candidate>();
   for (const operation of Object.values(index.operations)) {
     if (method !== undefined && operation.method !== method) continue;
-    const servers = operation.servers && operation.servers.length > 0 ? operation.servers : index.servers;
-    const bases = servers.map((s) => serverBase(s.url));
+    const bases = effectiveServers(index, operation).map((s) => serverBase(s.url));
     bases.push({ basePath: '' });
     for (const base of bases) {
       if (base.basePath !== '' && path !== base.basePath && !path.startsWith(`${base.basePath}/`)) continue;

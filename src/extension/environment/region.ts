@@ -9,6 +9,7 @@ import { rebaseUrl } from '../../core/auth/profiles';
 import { detectRegion, REGION_LABELS } from '../../core/auth/region';
 import type { EnvironmentId } from '../../core/auth/types';
 import { TelenorError } from '../../core/errors';
+import { effectiveServers } from '../../core/spec/match';
 import type { ApiSummary, OperationInfo, ServerInfo } from '../../core/spec/types';
 import type { Region, RegionUrls } from '../settings';
 
@@ -35,13 +36,6 @@ export function rebaseServer(base: string, servers: readonly ServerInfo[]): stri
   return trimSlash(rebaseUrl(base, servers[0]?.url ?? '/'));
 }
 
-/**
- * The servers an operation's requests use: its own (operation- or path-level, OpenAPI 3) when it declares
- * any, else the document's — as the spec says, so one operation on another host or base path is sent there.
- */
-export function effectiveServers(api: Pick<ApiSummary, 'servers'>, operation?: Pick<OperationInfo, 'servers'>): readonly ServerInfo[] {
-  return operation?.servers && operation.servers.length > 0 ? operation.servers : api.servers;
-}
 
 /** Same words as settings.ts ENVIRONMENT_LABELS, which this pure module cannot import (that file needs vscode). */
 const ENVIRONMENT_NAMES: Record<EnvironmentId, string> = { sandbox: 'Sandbox', test: 'Test', production: 'Production' };

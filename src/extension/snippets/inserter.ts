@@ -12,7 +12,7 @@ import type { SnippetTargetId } from '../../core/snippets';
 import type { ApiIndex, OperationInfo } from '../../core/spec/types';
 import type { Redactor } from '../../core/util/redact';
 import type { EnvironmentService, SpecRegistry } from '../contracts';
-import { effectiveServers } from '../environment/region';
+import { effectiveServers } from '../../core/spec/match';
 import { authPlaceholders } from '../shared/authSummary';
 import type { LazyModules } from '../lazy';
 import type { Log } from '../log';
