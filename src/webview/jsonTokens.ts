@@ -1,31 +1,14 @@
 /**
- * JSON for display, pure (no DOM): a per-line tokenizer for highlighting, and the lossless re-indenter as one
- * string (the line-by-line re-indenter the panel uses is `JsonLines` in bodyLines.ts).
- *
- * Not `JSON.parse` + `JSON.stringify`: that would round big integers (`12345678901234567890`), drop
- * duplicate keys and fail on a body cut at the display cap — the panel must show what the server sent.
- * Both functions work on any text, valid JSON or not; the renderer puts each token in a node with
- * `textContent`, so a string holding `<script>` stays text.
+ * JSON for display, pure (no DOM): a per-line tokenizer for highlighting the display lines that `JsonLines`
+ * (bodyLines.ts) makes. It works on any text, valid JSON or not — a body cut at the display cap included —
+ * and the renderer puts each token in a node with `textContent`, so a string holding `<script>` stays text.
  */
-import { JsonLines } from './bodyLines';
 
 export type TokenKind = 'key' | 'string' | 'number' | 'literal' | 'punct' | 'space' | 'text';
 
 export interface Token {
   kind: TokenKind;
   text: string;
-}
-
-/**
- * The whole body re-indented as one string (see `JsonLines` for the rules): what the panel shows, joined
- * with `\n`. The panel itself never builds this string; it draws lines from a `JsonLines` index.
- */
-export function reformatJson(text: string, indentUnit = '  '): string {
-  const lines = new JsonLines(text, indentUnit);
-  lines.advance(Number.POSITIVE_INFINITY);
-  const out: string[] = [];
-  for (let i = 0; i < lines.count; i++) out.push(lines.line(i));
-  return out.join('\n');
 }
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;

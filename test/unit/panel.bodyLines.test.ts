@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { advanceFor, JsonLines, looksLikeJson, MAX_SCROLL_PX, SLICE_CHARS, TextLines, virtualWindow, type BodyLines } from '../../src/webview/bodyLines';
 import { rangeHint } from '../../src/webview/dom';
-import { reformatJson } from '../../src/webview/jsonTokens';
+import { reformatJson } from '../helpers/reformatJson';
 
 /**
  * The re-indenter the panel used before the line index (commit 27ed0a7), kept as the reference: one string

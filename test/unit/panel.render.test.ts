@@ -11,7 +11,8 @@ import { Redactor } from '../../src/core/util/redact';
 import { contentSecurityPolicy, panelHtml } from '../../src/extension/panel/html';
 import { bodyKind, errorView, forWire, languageFor, prettyBody, responseView, utf8Prefix } from '../../src/extension/panel/response';
 import { TelenorError } from '../../src/core/errors';
-import { reformatJson, tokenizeJsonLine } from '../../src/webview/jsonTokens';
+import { tokenizeJsonLine } from '../../src/webview/jsonTokens';
+import { reformatJson } from '../helpers/reformatJson';
 
 const root = join(__dirname, '..', '..', '..');
 
