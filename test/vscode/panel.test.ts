@@ -506,7 +506,9 @@ describe('request panel (in-host)', function () {
     await s.panels.restore(restored, { ...accounts, form: { path: { accountId: '48120000' }, query: {}, headers: {}, cookies: {}, body: '', mediaType: '' } });
     const p = panel(accounts);
     assert.equal(p.panel, restored);
-    await eventually('the restored webview to be ready', () => p.isReady);
+    // 20 s: when code-server's webview host fails to serve the page's script (a service-worker race), the
+    // panel loads its page again after 5 s (RequestPanel.watchReady).
+    await eventually('the restored webview to be ready', () => p.isReady, 20_000);
     assert.equal((await p.collectForm()).path['accountId'], '48120000');
     assert.equal(p.panel.title, `GET /corporate-accounts/v2/accounts/{accountId} — ${subscriptions.title}`);
 

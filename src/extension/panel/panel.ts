@@ -51,9 +51,15 @@ export interface CopyOutcome {
 
 const COLLECT_TIMEOUT_MS = 5_000;
 
+/** How long a shown panel's page may take to say `ready` before it is loaded again (see `watchReady`). */
+const READY_WAIT_MS = 5000;
+
 export class RequestPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** Loads of the webview's page since it last said `ready` (see `watchReady`). */
+  private loads = 0;
+  private readyTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private nextId = 1;
   private readonly collecting = new Map<string, (form: FormValues) => void>();
@@ -81,13 +87,7 @@ export class RequestPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [distWebview] };
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'activitybar.svg');
     panel.title = this.title();
-    panel.webview.html = panelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'panel.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'panel.css')).toString(),
-      title: this.title(),
-    });
+    this.load();
     this.exampleReady = fillExample ? this.fillExampleBody() : Promise.resolve();
 
     this.disposables.push(
@@ -99,6 +99,7 @@ export class RequestPanel implements vscode.Disposable {
         }
         // A hidden webview is torn down (no retainContextWhenHidden): wait for its next `ready`.
         if (!panel.visible) this.ready = false;
+        else if (!this.ready) this.watchReady();
         host.stateChanged(this);
       }),
       panel.onDidDispose(() => this.dispose()),
@@ -115,6 +116,36 @@ export class RequestPanel implements vscode.Disposable {
 
   get key(): string {
     return historyKey(this.apiId, this.operationId);
+  }
+
+  /** The page, with a fresh nonce each time. */
+  private load(): void {
+    const distWebview = vscode.Uri.joinPath(this.host.deps.context.extensionUri, 'dist', 'webview');
+    const webview = this.panel.webview;
+    this.loads++;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'panel.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'panel.css')).toString(),
+      title: this.title(),
+    });
+    this.watchReady();
+  }
+
+  /**
+   * VS Code in a browser (code-server) sometimes serves a new webview's script through another webview's
+   * service worker, which fetches it from the network and fails ("unexpected service worker controller",
+   * seen in CI): the panel would stay blank for good. A shown panel whose page has not said `ready` within
+   * READY_WAIT_MS is loaded again, at most twice in a row.
+   */
+  private watchReady(): void {
+    clearTimeout(this.readyTimer);
+    this.readyTimer = setTimeout(() => {
+      if (this.ready || this.disposed || !this.panel.visible || this.loads > 2) return;
+      this.host.deps.log.warn(`request panel ${this.title()}: the page did not start within ${READY_WAIT_MS / 1000} s; loading it again`);
+      this.load();
+    }, READY_WAIT_MS);
   }
 
   /** True once the webview said `ready` (and until it is hidden): messages reach it. */
@@ -203,6 +234,8 @@ export class RequestPanel implements vscode.Disposable {
 
   private async onReady(): Promise<void> {
     this.ready = true;
+    this.loads = 0;
+    clearTimeout(this.readyTimer);
     await this.exampleReady;
     const op = this.operation();
     const api = this.api();
@@ -637,6 +670,7 @@ export class RequestPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.readyTimer);
     this.inFlight?.controller.abort();
     this.inFlight = undefined;
     for (const resolve of this.collecting.values()) resolve(this.form);
